@@ -1,0 +1,2 @@
+export * from './message-cost';
+export * from './model-prices';
