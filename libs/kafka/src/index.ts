@@ -1,0 +1,3 @@
+export * from './event-log-producer';
+export * from './kafka-client';
+export * from './partition-batch-consumer';
