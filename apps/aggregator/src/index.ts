@@ -1,0 +1,1 @@
+export { startAggregator } from './start-aggregator';

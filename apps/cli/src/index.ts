@@ -1,0 +1,2 @@
+export { startAgentPulse, type AgentPulseRuntime, type StartOptions } from './agentpulse-runtime';
+export { TARGETS, type Target } from './service-targets';

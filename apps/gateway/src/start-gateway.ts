@@ -1,0 +1,59 @@
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { ChangeFeed } from '@agentpulse/change-feed';
+import {
+  assertClickHouseReachable,
+  clickHouseFor,
+  closeClickHouse,
+  migrate,
+} from '@agentpulse/clickhouse';
+import {
+  createHttpApp,
+  listen,
+  type RunningService,
+  type ServiceContext,
+} from '@agentpulse/service-kit';
+import { GatewayModule } from './gateway.module';
+import { LiveSubscriptions } from './live/live-subscriptions';
+import { SessionSummaryQuery } from './queries/session-summary.query';
+
+/** Starts the gateway: HTTP queries and socket.io `/live` on GATEWAY_PORT. */
+export async function startGateway({
+  config,
+  logger: root,
+}: ServiceContext): Promise<RunningService> {
+  const logger = root.child({ service: 'gateway' });
+  const clickhouse = clickHouseFor(config.clickhouse, config.dataDir);
+  await migrate(clickhouse, config.clickhouse.database, (message) => logger.info(message));
+  const summaries = new SessionSummaryQuery(clickhouse, config.clickhouse.database);
+  const live = new LiveSubscriptions(summaries, config.live.coalesceMs, logger);
+  const changes = new ChangeFeed(config.redis.url);
+  await changes.subscribe((notice) => live.onChange(notice));
+
+  const app = await createHttpApp(
+    GatewayModule.register({
+      apiKeys: config.apiKeys,
+      summaries,
+      live,
+      readiness: [
+        { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },
+        { name: 'redis', check: () => changes.ping() },
+      ],
+    }),
+    { logger, apiKeys: config.apiKeys, rateLimitPerMinute: config.gateway.rateLimitPerMinute },
+  );
+  app.useWebSocketAdapter(new IoAdapter(app));
+  const port = await listen(app, config.host, config.ports.gateway);
+  logger.info({ port }, 'gateway listening');
+  let stopped: Promise<void> | undefined;
+  return {
+    name: 'gateway',
+    port,
+    stop: () =>
+      (stopped ??= (async () => {
+        live.close();
+        await app.close();
+        await changes.close();
+        await closeClickHouse(clickhouse);
+      })()),
+  };
+}
