@@ -1,0 +1,320 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  expectedSummaries,
+  generateSessions,
+  type ExpectedSummary,
+  type GeneratedEvent,
+} from '@agentpulse/test-support';
+import { eventually, getJson, postEvents } from './support/http-client';
+import {
+  KEYS,
+  pipelineEnv,
+  rewindConsumerGroup,
+  startPipeline,
+  waitForConsumerCatchUp,
+  type TestPipeline,
+} from './support/test-pipeline';
+
+jest.setTimeout(180_000);
+
+const keyOf = (project: string) => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Sends one project's events in the three body forms the contract accepts, in turn. */
+async function send(
+  pipeline: TestPipeline,
+  project: string,
+  batch: GeneratedEvent[],
+  form: number,
+): Promise<void> {
+  const events = batch.map((g) => g.event);
+  const body =
+    form === 0 ? events : form === 1 ? { events } : events.map((e) => JSON.stringify(e)).join('\n');
+  const response = await postEvents(
+    pipeline.ingestUrl,
+    keyOf(project),
+    body,
+    form === 2 ? 'application/x-ndjson' : 'application/json',
+  );
+  expect(response).toMatchObject({ status: 202, body: { accepted: events.length } });
+}
+
+async function expectSummariesMatch(
+  pipeline: TestPipeline,
+  expected: Map<string, ExpectedSummary>,
+): Promise<void> {
+  for (const [key, want] of expected) {
+    const [project, sessionId] = key.split('/');
+    const { status, body } = await getJson(
+      `${pipeline.gatewayUrl}/v1/sessions/${sessionId}/summary`,
+      keyOf(project),
+    );
+    expect(status).toBe(200);
+    const { cost_usd: cost, ...got } = body.summary as ExpectedSummary & {
+      unknown_model_messages: number;
+    };
+    const { cost_usd: wantCost, ...wantRest } = want;
+    expect({ key, ...got, unknown_model_messages: undefined }).toEqual({
+      key,
+      ...wantRest,
+      unknown_model_messages: undefined,
+    });
+    expect(Math.abs(cost - wantCost)).toBeLessThanOrEqual(1e-9 * Math.max(1, wantCost));
+  }
+}
+
+describe('the all-in-one pipeline on a real Kafka broker, ClickHouse (chDB) and Redis', () => {
+  const env = pipelineEnv('pipeline', {
+    INGEST_MAX_EVENTS_PER_REQUEST: '500',
+    INGEST_BODY_LIMIT_BYTES: '300000',
+  });
+  let pipeline: TestPipeline;
+  const sent = generateSessions({
+    seed: 7,
+    projects: ['alpha', 'beta'],
+    sessionsPerProject: 25,
+    messages: [1, 14],
+    from: Date.UTC(2026, 10, 1),
+    duplicateShare: 0.1,
+  });
+  const expected = expectedSummaries(sent);
+
+  beforeAll(async () => {
+    pipeline = await startPipeline(env);
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+  });
+
+  it('stores every posted event exactly once: duplicates in a batch, a batch sent twice, out-of-order times', async () => {
+    for (const project of ['alpha', 'beta']) {
+      const batches = chunk(
+        sent.filter((g) => g.project === project),
+        40,
+      );
+      for (const [i, batch] of batches.entries()) await send(pipeline, project, batch, i % 3);
+      await send(pipeline, project, batches[0], 0);
+    }
+    await waitForConsumerCatchUp(env);
+    expect(expected.size).toBe(50);
+    await expectSummariesMatch(pipeline, expected);
+  });
+
+  it('counts nothing twice when every batch is delivered again after a restart', async () => {
+    await pipeline.stop();
+    await rewindConsumerGroup(env);
+    pipeline = await startPipeline(env);
+    await waitForConsumerCatchUp(env);
+    await expectSummariesMatch(pipeline, expected);
+  });
+
+  describe('answers bad requests as documented, and keeps the valid events', () => {
+    const valid = (id: string) => ({
+      id,
+      type: 'message',
+      timestamp: '2026-11-20T10:00:00Z',
+      session_id: 'errors-session',
+      message_id: id,
+      role: 'assistant',
+      model: 'claude-sonnet-4',
+      tokens: { input: 100, output: 10 },
+    });
+
+    it('207 names each bad field and stores the rest', async () => {
+      const bad = { ...valid('bad-1'), role: 'robot', tokens: { input: -1 } };
+      const response = await postEvents(pipeline.ingestUrl, KEYS.alpha, [
+        valid('ok-1'),
+        bad,
+        valid('ok-2'),
+      ]);
+      expect(response.status).toBe(207);
+      expect(response.body).toEqual({
+        accepted: 2,
+        rejected: [
+          {
+            index: 1,
+            id: 'bad-1',
+            errors: [
+              { path: 'role', message: 'must be one of user, assistant, system' },
+              { path: 'tokens.input', message: 'must be >= 0' },
+            ],
+          },
+        ],
+      });
+      const summary = await eventually(
+        async () => {
+          const { body } = await getJson(
+            `${pipeline.gatewayUrl}/v1/sessions/errors-session/summary`,
+            KEYS.alpha,
+          );
+          const s = body.summary as { tokens_in: number } | undefined;
+          return s?.tokens_in === 200 ? s : undefined;
+        },
+        30_000,
+        'the two valid events',
+      );
+      expect(summary).toMatchObject({ tokens_in: 200, tokens_out: 20, messages_assistant: 2 });
+    });
+
+    it('NDJSON rejects only the line that is not JSON', async () => {
+      const body = [JSON.stringify(valid('nd-1')), '{not json', JSON.stringify(valid('nd-2'))].join(
+        '\n',
+      );
+      const response = await postEvents(
+        pipeline.ingestUrl,
+        KEYS.alpha,
+        body,
+        'application/x-ndjson',
+      );
+      expect(response.status).toBe(207);
+      expect(response.body).toMatchObject({
+        accepted: 2,
+        rejected: [{ index: 1, errors: [{ path: '' }] }],
+      });
+    });
+
+    it('400 when nothing is valid or the body cannot be read', async () => {
+      const none = await postEvents(pipeline.ingestUrl, KEYS.alpha, [
+        { ...valid('x'), type: 'nope' },
+      ]);
+      expect(none.status).toBe(400);
+      expect(none.body).toMatchObject({
+        error: 'invalid_request',
+        details: { rejected: [{ index: 0, errors: [{ path: 'type' }] }] },
+      });
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, '{"events": [')).status).toBe(400);
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, { hello: 1 })).status).toBe(400);
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, [])).status).toBe(400);
+    });
+
+    it('401 without a valid key, 403 without the ingest scope', async () => {
+      expect((await postEvents(pipeline.ingestUrl, undefined, [valid('k')])).status).toBe(401);
+      expect(
+        (await postEvents(pipeline.ingestUrl, 'not-a-key-not-a-key', [valid('k')])).status,
+      ).toBe(401);
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alphaReadOnly, [valid('k')])).status).toBe(
+        403,
+      );
+    });
+
+    it('413 for too many events or too many bytes, 415 for another media type', async () => {
+      const many = Array.from({ length: 501 }, (_, i) => valid(`many-${i}`));
+      const tooMany = await postEvents(pipeline.ingestUrl, KEYS.alpha, many);
+      expect(tooMany.status).toBe(413);
+      expect(tooMany.body.message).toMatch(/at most 500 events/);
+      const big = [{ ...valid('big'), content: 'x'.repeat(310_000) }];
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, big)).status).toBe(413);
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, 'hello', 'text/plain')).status).toBe(
+        415,
+      );
+    });
+  });
+
+  it('never shows one project another project’s session', async () => {
+    const alphaSession = [...expected.keys()]
+      .find((k) => k.startsWith('alpha/'))
+      ?.split('/')[1] as string;
+    const url = `${pipeline.gatewayUrl}/v1/sessions/${alphaSession}/summary`;
+    expect((await getJson(url, KEYS.alpha)).status).toBe(200);
+    expect((await getJson(url, KEYS.beta)).status).toBe(404);
+    expect((await getJson(url)).status).toBe(401);
+    expect((await getJson(url, KEYS.alphaIngestOnly)).status).toBe(403);
+  });
+
+  describe('live KPIs over socket.io', () => {
+    const sockets: Socket[] = [];
+    const connect = (token: string) => {
+      const socket = io(`${pipeline.gatewayUrl}/live`, {
+        auth: { token },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      sockets.push(socket);
+      return socket;
+    };
+    afterAll(() => sockets.forEach((s) => s.disconnect()));
+
+    it('refuses a handshake without a valid read key', async () => {
+      const error = await new Promise<Error>((resolve) =>
+        connect('wrong-key-wrong-key').on('connect_error', resolve),
+      );
+      expect(error.message).toMatch(/unauthorized/);
+      const ingestOnly = await new Promise<Error>((resolve) =>
+        connect(KEYS.alphaIngestOnly).on('connect_error', resolve),
+      );
+      expect(ingestOnly.message).toMatch(/forbidden/);
+    });
+
+    it('sends a snapshot at once, then an update after new events land; other projects see nothing', async () => {
+      const sessionId = 'live-session-1';
+      const alpha = connect(KEYS.alpha);
+      const beta = connect(KEYS.beta);
+      const alphaKpis: Array<{ summary: { tokens_in: number } }> = [];
+      const betaKpis: unknown[] = [];
+      alpha.on('kpi', (m) => alphaKpis.push(m));
+      beta.on('kpi', (m) => betaKpis.push(m));
+      expect(await alpha.emitWithAck('subscribe', { scope: 'session', id: sessionId })).toEqual({
+        ok: true,
+      });
+      expect(await beta.emitWithAck('subscribe', { scope: 'session', id: sessionId })).toEqual({
+        ok: true,
+      });
+      expect(await alpha.emitWithAck('subscribe', { scope: 'nope' })).toMatchObject({ ok: false });
+      await eventually(
+        async () => (alphaKpis.length >= 1 && betaKpis.length >= 1 ? true : undefined),
+        5_000,
+        'snapshots',
+      );
+      expect(alphaKpis[0]).toMatchObject({
+        scope: 'session',
+        id: sessionId,
+        summary: { tokens_in: 0 },
+      });
+
+      const message = {
+        id: 'live-1',
+        type: 'message',
+        timestamp: Date.now(),
+        session_id: sessionId,
+        message_id: 'l1',
+        role: 'assistant',
+        tokens: { input: 42 },
+      };
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, [message])).status).toBe(202);
+      const update = await eventually(
+        async () => alphaKpis.find((m) => m.summary.tokens_in === 42),
+        10_000,
+        'a kpi update',
+      );
+      expect(update).toMatchObject({
+        scope: 'session',
+        id: sessionId,
+        summary: { tokens_in: 42, total_tokens: 42 },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(betaKpis).toHaveLength(1);
+    });
+  });
+
+  it('serves /healthz, /readyz with per-dependency detail, and /metrics on every service', async () => {
+    const ports = pipeline.runtime.services;
+    for (const [name, service] of Object.entries(ports)) {
+      const base = `http://127.0.0.1:${service?.port}`;
+      expect((await getJson(`${base}/healthz`)).body).toEqual({ status: 'ok' });
+      const ready = await getJson(`${base}/readyz`);
+      expect({ name, status: ready.status, ready: ready.body.status }).toEqual({
+        name,
+        status: 200,
+        ready: 'ready',
+      });
+      expect(Object.keys(ready.body.dependencies as object).length).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toContain('agentpulse_ingest_events_accepted_total');
+    }
+  });
+});
