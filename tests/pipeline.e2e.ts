@@ -92,6 +92,7 @@ describe('the all-in-one pipeline on a real Kafka broker, ClickHouse (chDB) and 
   });
 
   it('stores every posted event exactly once: duplicates in a batch, a batch sent twice, out-of-order times', async () => {
+    let posted = 0;
     for (const project of ['alpha', 'beta']) {
       const batches = chunk(
         sent.filter((g) => g.project === project),
@@ -99,10 +100,16 @@ describe('the all-in-one pipeline on a real Kafka broker, ClickHouse (chDB) and 
       );
       for (const [i, batch] of batches.entries()) await send(pipeline, project, batch, i % 3);
       await send(pipeline, project, batches[0], 0);
+      posted += batches.flat().length + batches[0].length;
     }
     await waitForConsumerCatchUp(env);
     expect(expected.size).toBe(50);
     await expectSummariesMatch(pipeline, expected);
+    // Each record is read once: the only repeats the aggregator skips are the ones we sent.
+    const distinct = new Set(sent.map((g) => `${g.project}/${g.event.id}`)).size;
+    const metrics = await (await fetch(`${pipeline.aggregatorUrl}/metrics`)).text();
+    const skipped = /^agentpulse_aggregator_duplicates_skipped_total (\d+)$/m.exec(metrics);
+    expect(Number(skipped?.[1])).toBe(posted - distinct);
   });
 
   it('counts nothing twice when every batch is delivered again after a restart', async () => {

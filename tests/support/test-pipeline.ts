@@ -22,6 +22,7 @@ export interface TestPipeline {
   env: NodeJS.ProcessEnv;
   ingestUrl: string;
   gatewayUrl: string;
+  aggregatorUrl: string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +61,7 @@ export async function startPipeline(env: NodeJS.ProcessEnv): Promise<TestPipelin
     env,
     ingestUrl: `http://127.0.0.1:${runtime.services.ingest?.port}`,
     gatewayUrl: `http://127.0.0.1:${runtime.services.gateway?.port}`,
+    aggregatorUrl: `http://127.0.0.1:${runtime.services.aggregator?.port}`,
     stop: () => runtime.stop(),
   };
 }

@@ -50,7 +50,7 @@ export class PartitionBatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((m) => ({
           offset: m.offset,
@@ -64,6 +64,9 @@ export class PartitionBatchConsumer {
           lastOffset: records[records.length - 1].offset,
         };
         await sink(records, position);
+        // Resolving moves the fetch position past the batch; without it kafkajs fetches the
+        // same records again (and a stale commit can move the group's offset backwards).
+        resolveOffset(position.lastOffset);
         await this.consumer.commitOffsets([
           {
             topic: batch.topic,
