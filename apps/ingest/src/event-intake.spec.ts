@@ -1,3 +1,4 @@
+import { loadRiskRules, RiskClassifier } from '@agentpulse/risk';
 import { ModelPriceTable } from '@agentpulse/pricing';
 import type { NormalisedMessage } from '@agentpulse/schema';
 import { BatchTooLargeError, EventIntake, partitionKey, UnreadableBodyError } from './event-intake';
@@ -15,7 +16,7 @@ const event = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('EventIntake', () => {
-  const intake = new EventIntake(new ModelPriceTable(), 3);
+  const intake = new EventIntake(new ModelPriceTable(), new RiskClassifier(loadRiskRules()), 3);
 
   it('accepts a JSON array, {events}, and NDJSON alike, priced and stamped with the project', () => {
     const forms = [[event('a')], { events: [event('a')] }, JSON.stringify(event('a'))];
@@ -60,5 +61,25 @@ describe('EventIntake', () => {
       0,
     ).accepted[0];
     expect(partitionKey(pipeline)).toBe('p/pl-1');
+  });
+  it('classifies a file operation without risk and keeps a producer-given one', () => {
+    const file = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: 'file_operation',
+      timestamp: 1_700_000_000_000,
+      session_id: 's',
+      operation: 'write',
+      path,
+      ...extra,
+    });
+    const { accepted } = intake.process(
+      [file('a', '/repo/.env'), file('b', 'src/x.ts', { risk: { level: 'high', reason: 'mine' } })],
+      'p',
+      0,
+    );
+    expect(accepted.map((e) => (e as { risk?: unknown }).risk)).toEqual([
+      { level: 'critical', reason: expect.any(String) },
+      { level: 'high', reason: 'mine' },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { priceMessages, type ModelPriceTable } from '@agentpulse/pricing';
+import type { RiskClassifier } from '@agentpulse/risk';
 import {
   EventValidator,
   normaliseEvent,
@@ -38,13 +39,15 @@ type Candidate = { raw: unknown } | { parseError: string };
 
 /**
  * Ingest's processor chain for one request: body → candidate events → validated → normalised
- * (project from the key) → priced. Pure apart from the price table's cache; no I/O.
+ * (project from the key) → priced → file risk classified where the producer gave none. Pure
+ * apart from the price table's cache; no I/O.
  */
 export class EventIntake {
   private readonly validator = new EventValidator();
 
   constructor(
     private readonly prices: ModelPriceTable,
+    private readonly risk: RiskClassifier,
     private readonly maxEvents: number,
   ) {}
 
@@ -64,8 +67,17 @@ export class EventIntake {
       if (result.ok) accepted.push(normaliseEvent(result.event, { project, receivedAt }));
       else rejected.push({ index, id: result.id, errors: result.errors });
     });
-    return { accepted: priceMessages(accepted, this.prices), rejected };
+    return { accepted: classifyRisk(priceMessages(accepted, this.prices), this.risk), rejected };
   }
+}
+
+/** Enrichment step: a file operation without `risk` gets the configured rules' verdict. */
+function classifyRisk(batch: NormalisedEvent[], risk: RiskClassifier): NormalisedEvent[] {
+  return batch.map((event) => {
+    if (event.type !== 'file_operation' || event.risk) return event;
+    const { level, reason } = risk.classify(event.path, event.operation);
+    return { ...event, risk: { level, reason } };
+  });
 }
 
 function fromJson(body: unknown): Candidate[] {

@@ -1,3 +1,4 @@
+import { loadRiskRules, RiskClassifier } from '@agentpulse/risk';
 import { createKafka, ensureTopic, EventLogProducer } from '@agentpulse/kafka';
 import { ModelPriceTable } from '@agentpulse/pricing';
 import {
@@ -27,7 +28,11 @@ export async function startIngest({
   const admin = kafka.admin();
   const module = IngestModule.register({
     apiKeys: config.apiKeys,
-    intake: new EventIntake(new ModelPriceTable(), config.ingest.maxEventsPerRequest),
+    intake: new EventIntake(
+      new ModelPriceTable(),
+      new RiskClassifier(loadRiskRules(config.riskRulesFile)),
+      config.ingest.maxEventsPerRequest,
+    ),
     eventLog,
     readiness: [
       {

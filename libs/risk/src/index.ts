@@ -1,0 +1,2 @@
+export * from './risk-classifier';
+export * from './risk-rules';
