@@ -16,7 +16,7 @@ function newestSource(dir) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules') newest = Math.max(newest, newestSource(path));
-    } else if (/\.(ts|sql)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+    } else if (/\.(ts|sql|json)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
       newest = Math.max(newest, statSync(path).mtimeMs);
     }
   }

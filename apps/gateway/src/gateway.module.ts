@@ -7,10 +7,13 @@ import { LiveGateway } from './live/live.gateway';
 import { LiveSubscriptions } from './live/live-subscriptions';
 import { SessionSummaryQuery } from './queries/session-summary.query';
 import { SessionsController } from './sessions.controller';
+import { StatsController } from './stats.controller';
+import { DailyStatsQuery } from './queries/daily-stats.query';
 
 export interface GatewayModuleOptions {
   apiKeys: ApiKeyRegistry;
   summaries: SessionSummaryQuery;
+  daily: DailyStatsQuery;
   live: LiveSubscriptions;
   readiness: ReadinessCheck[];
 }
@@ -21,10 +24,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.register(options.readiness)],
-      controllers: [SessionsController],
+      controllers: [SessionsController, StatsController],
       providers: [
         { provide: API_KEYS, useValue: options.apiKeys },
         { provide: SessionSummaryQuery, useValue: options.summaries },
+        { provide: DailyStatsQuery, useValue: options.daily },
         { provide: LiveSubscriptions, useValue: options.live },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         LiveGateway,

@@ -14,6 +14,7 @@ import {
 } from '@agentpulse/service-kit';
 import { GatewayModule } from './gateway.module';
 import { LiveSubscriptions } from './live/live-subscriptions';
+import { DailyStatsQuery } from './queries/daily-stats.query';
 import { SessionSummaryQuery } from './queries/session-summary.query';
 
 /** Starts the gateway: HTTP queries and socket.io `/live` on GATEWAY_PORT. */
@@ -24,7 +25,12 @@ export async function startGateway({
   const logger = root.child({ service: 'gateway' });
   const clickhouse = clickHouseFor(config.clickhouse, config.dataDir);
   await migrate(clickhouse, config.clickhouse.database, (message) => logger.info(message));
-  const summaries = new SessionSummaryQuery(clickhouse, config.clickhouse.database);
+  const summaries = new SessionSummaryQuery(
+    clickhouse,
+    config.clickhouse.database,
+    config.gateway.idleGapMs,
+  );
+  const daily = new DailyStatsQuery(clickhouse, config.clickhouse.database);
   const live = new LiveSubscriptions(summaries, config.live.coalesceMs, logger);
   const changes = new ChangeFeed(config.redis.url);
   await changes.subscribe((notice) => live.onChange(notice));
@@ -33,6 +39,7 @@ export async function startGateway({
     GatewayModule.register({
       apiKeys: config.apiKeys,
       summaries,
+      daily,
       live,
       readiness: [
         { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },

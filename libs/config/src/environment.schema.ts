@@ -64,6 +64,10 @@ export const EnvironmentSchema = z.object({
   /** requests per minute per API key */
   INGEST_RATE_LIMIT_PER_MINUTE: positiveInt(12_000),
   GATEWAY_RATE_LIMIT_PER_MINUTE: positiveInt(6_000),
+  /** gaps between a session's events longer than this count as idle time (docs/kpis.md) */
+  IDLE_GAP_MS: positiveInt(300_000),
+  /** a JSON file of file-risk rules that replaces the defaults (libs/risk/README.md) */
+  AGENTPULSE_RISK_RULES_FILE: z.string().min(1).optional(),
   /** how long ingest waits for the broker's acknowledgement before answering 503 */
   INGEST_PUBLISH_TIMEOUT_MS: positiveInt(10_000),
   /** at most one live `kpi` push per subscription per this many ms */

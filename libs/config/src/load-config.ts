@@ -32,7 +32,9 @@ export interface AgentPulseConfig {
     rateLimitPerMinute: number;
     publishTimeoutMs: number;
   };
-  gateway: { rateLimitPerMinute: number };
+  gateway: { rateLimitPerMinute: number; idleGapMs: number };
+  /** a JSON file of file-risk rules replacing the defaults (libs/risk) */
+  riskRulesFile?: string;
   live: { coalesceMs: number };
   apiKeys: ApiKeyRegistry;
   /** set when no keys were configured and a local development key is in use (print it) */
@@ -71,7 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentPulseConf
       rateLimitPerMinute: e.INGEST_RATE_LIMIT_PER_MINUTE,
       publishTimeoutMs: e.INGEST_PUBLISH_TIMEOUT_MS,
     },
-    gateway: { rateLimitPerMinute: e.GATEWAY_RATE_LIMIT_PER_MINUTE },
+    gateway: { rateLimitPerMinute: e.GATEWAY_RATE_LIMIT_PER_MINUTE, idleGapMs: e.IDLE_GAP_MS },
+    riskRulesFile: e.AGENTPULSE_RISK_RULES_FILE,
     live: { coalesceMs: e.LIVE_COALESCE_MS },
     apiKeys: new ApiKeyRegistry(entries),
     devApiKey,

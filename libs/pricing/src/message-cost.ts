@@ -24,11 +24,13 @@ export function tokenCostUsd(tokens: TokenCounts, prices: TokenPrices): number {
 /**
  * Enrichment step `(batch) => batch`: gives every message without a source-reported cost a
  * computed one. Unknown models keep their tokens, cost 0 and are marked `unknown_model` so
- * they can be reported rather than dropped.
+ * they can be reported rather than dropped; a message naming no model stays `unpriced` (0).
  */
 export function priceMessages(batch: NormalisedEvent[], table: ModelPriceTable): NormalisedEvent[] {
   return batch.map((event) => {
     if (event.type !== 'message' || event.cost_source !== 'unpriced') return event;
+    // No model named (a user prompt, usually): nothing to price, nothing unknown.
+    if (!event.model) return event;
     const prices = table.lookup(event.model ?? '', event.provider);
     if (!prices) return { ...event, cost_usd: 0, cost_source: 'unknown_model' };
     return { ...event, cost_usd: tokenCostUsd(event.tokens, prices), cost_source: 'computed' };

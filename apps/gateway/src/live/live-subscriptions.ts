@@ -2,8 +2,7 @@ import type { ChangeNotice } from '@agentpulse/change-feed';
 import { livePushes, type Logger } from '@agentpulse/observability';
 import type { Namespace } from 'socket.io';
 import {
-  EMPTY_SUMMARY_ROW,
-  toSummary,
+  emptySummary,
   type SessionSummary,
   type SessionSummaryQuery,
 } from '../queries/session-summary.query';
@@ -15,7 +14,7 @@ export interface KpiMessage {
   scope: LiveScope;
   id?: string;
   at: string;
-  summary: SessionSummary & { sessions?: number };
+  summary: SessionSummary | Record<string, number>;
 }
 
 interface RoomState {
@@ -51,11 +50,10 @@ export class LiveSubscriptions {
   async snapshot(project: string, scope: LiveScope, id?: string): Promise<KpiMessage> {
     const at = new Date().toISOString();
     if (scope === 'global') {
-      const row = await this.summaries.forProject(project);
-      return { scope, at, summary: { ...toSummary(row), sessions: row.sessions } };
+      return { scope, at, summary: await this.summaries.forProject(project) };
     }
-    const row = (await this.summaries.forSession(project, id as string)) ?? EMPTY_SUMMARY_ROW;
-    return { scope, id, at, summary: toSummary(row) };
+    const kpis = await this.summaries.forSession(project, id as string);
+    return { scope, id, at, summary: kpis?.summary ?? emptySummary() };
   }
 
   onChange(notice: ChangeNotice): void {

@@ -1,0 +1,150 @@
+import type { ClickHouseClient } from '@agentpulse/clickhouse';
+
+/** One project's figures for one UTC day (docs/kpis.md "Daily project stats"). */
+export interface DailyStats {
+  day: string;
+  sessions: number;
+  messages: number;
+  tokens_in: number;
+  tokens_out: number;
+  tokens_cache_read: number;
+  tokens_cache_write: number;
+  total_tokens: number;
+  cost_usd: number;
+  tool_calls: number;
+  tool_errors: number;
+  /** calls whose latest status is completed or error */
+  tool_calls_ended: number;
+  error_rate: number;
+  traces: number;
+  avg_session_duration_ms: number;
+}
+
+type Range = {
+  project: string;
+  from: string;
+  to: string;
+};
+
+/**
+ * Daily stats over an inclusive range of UTC days: sums and distinct sessions from the
+ * daily_stats view; calls and traces by the day they were first seen, with their final status,
+ * and session durations by the day they started, from the state tables.
+ */
+export class DailyStatsQuery {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+  ) {}
+
+  async days(project: string, from: string, to: string): Promise<DailyStats[]> {
+    const range = { project, from, to };
+    const [sums, calls, traces, durations] = await Promise.all([
+      this.rows<Record<string, number | string>>(
+        `SELECT toString(day) AS day, uniqExactMerge(sessions) AS sessions,
+           sum(messages) AS messages, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out,
+           sum(tokens_cache_read) AS tokens_cache_read,
+           sum(tokens_cache_write) AS tokens_cache_write, sum(cost_usd) AS cost_usd
+         FROM ${this.database}.daily_stats
+         WHERE project = {project:String} AND day BETWEEN {from:Date} AND {to:Date}
+         GROUP BY day`,
+        range,
+      ),
+      this.rows<{ day: string; calls: number; errors: number; ended: number }>(
+        `SELECT toString(toDate(first)) AS day, count() AS calls,
+           countIf(status = 'error') AS errors, countIf(status IN ('completed', 'error')) AS ended
+         FROM (
+           SELECT min(first_seen) AS first, argMaxMerge(status) AS status
+           FROM ${this.database}.tool_call_state WHERE project = {project:String}
+           GROUP BY session_id, call_id
+           HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
+         GROUP BY day`,
+        range,
+      ),
+      this.rows<{ day: string; traces: number }>(
+        `SELECT toString(toDate(first)) AS day, count() AS traces
+         FROM (
+           SELECT min(first_seen) AS first FROM ${this.database}.agent_trace_state
+           WHERE project = {project:String} GROUP BY session_id, trace_id
+           HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
+         GROUP BY day`,
+        range,
+      ),
+      this.rows<{ day: string; avg_duration: number }>(
+        `SELECT toString(toDate(first)) AS day, avg(duration) AS avg_duration
+         FROM (
+           SELECT min(first_event_at) AS first, max(last_event_at) AS last,
+             toUnixTimestamp64Milli(argMaxMerge(started_at)) AS started,
+             toUnixTimestamp64Milli(argMaxMerge(ended_at)) AS ended,
+             if(started > 0 AND ended > 0, ended - started,
+                toUnixTimestamp64Milli(last) - toUnixTimestamp64Milli(first)) AS duration
+           FROM ${this.database}.session_stats WHERE project = {project:String}
+           GROUP BY session_id
+           HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
+         GROUP BY day`,
+        range,
+      ),
+    ]);
+    const byDay = new Map<string, DailyStats>();
+    const dayOf = (day: string): DailyStats => {
+      let stats = byDay.get(day);
+      if (!stats) byDay.set(day, (stats = emptyDay(day)));
+      return stats;
+    };
+    for (const row of sums) {
+      const stats = dayOf(String(row.day));
+      for (const key of [
+        'sessions',
+        'messages',
+        'tokens_in',
+        'tokens_out',
+        'tokens_cache_read',
+        'tokens_cache_write',
+        'cost_usd',
+      ] as const)
+        stats[key] = Number(row[key]);
+      stats.total_tokens =
+        stats.tokens_in + stats.tokens_out + stats.tokens_cache_read + stats.tokens_cache_write;
+    }
+    for (const row of calls) {
+      const stats = dayOf(row.day);
+      stats.tool_calls = row.calls;
+      stats.tool_errors = row.errors;
+      stats.tool_calls_ended = row.ended;
+      stats.error_rate = row.ended === 0 ? 0 : row.errors / row.ended;
+    }
+    for (const row of traces) dayOf(row.day).traces = row.traces;
+    for (const row of durations) dayOf(row.day).avg_session_duration_ms = row.avg_duration;
+    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+  }
+
+  private async rows<T>(query: string, params: Range): Promise<T[]> {
+    const result = await this.client.query({
+      query,
+      query_params: params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
+    return result.json<T>();
+  }
+}
+
+function emptyDay(day: string): DailyStats {
+  return {
+    day,
+    sessions: 0,
+    messages: 0,
+    tokens_in: 0,
+    tokens_out: 0,
+    tokens_cache_read: 0,
+    tokens_cache_write: 0,
+    total_tokens: 0,
+    cost_usd: 0,
+    tool_calls: 0,
+    tool_errors: 0,
+    tool_calls_ended: 0,
+    error_rate: 0,
+    traces: 0,
+    avg_session_duration_ms: 0,
+  };
+}
