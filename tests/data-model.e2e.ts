@@ -158,6 +158,19 @@ describe('the ClickHouse data model', () => {
     expect(session).toEqual({ title: 'final title', directory: '/repo' });
   });
 
+  it('serves daily stats, and names a bad parameter', async () => {
+    const url = `${pipeline.gatewayUrl}/v1/stats/global`;
+    const { status, body } = await getJson(`${url}?from=2026-11-01&to=2026-11-03`, KEYS.alpha);
+    expect(status).toBe(200);
+    expect(body.details).toMatchObject({
+      days: [{ day: '2026-11-02', sessions: 1, messages: 1, tool_calls: 1, tool_errors: 1 }],
+    });
+    const bad = await getJson(`${url}?from=yesterday`, KEYS.alpha);
+    expect(bad).toMatchObject({ status: 400, body: { details: { parameter: 'from' } } });
+    const reversed = await getJson(`${url}?from=2026-11-03&to=2026-11-01`, KEYS.alpha);
+    expect(reversed.status).toBe(400);
+  });
+
   it('stores the classified risk of a file operation that came without one', async () => {
     const [file] = await rows<{ risk_level: string; risk_reason: string }>(
       `SELECT risk_level, risk_reason FROM ${db}.file_operations WHERE id = 'f1'`,

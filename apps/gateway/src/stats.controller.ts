@@ -38,7 +38,11 @@ export class StatsController {
     return envelope(
       principal.project,
       { start: Date.parse(from), end: Date.parse(to) + 86_399_999 },
-      { ...totals, error_rate: totals.tool_calls_ended === 0 ? 0 : totals.tool_errors / totals.tool_calls_ended },
+      {
+        ...totals,
+        error_rate:
+          totals.tool_calls_ended === 0 ? 0 : totals.tool_errors / totals.tool_calls_ended,
+      },
       { details: { days }, charts: { daily: days } },
     );
   }

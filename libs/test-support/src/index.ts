@@ -1,3 +1,5 @@
 export * from './seeded-random';
 export * from './session-generator';
 export * from './summary-ground-truth';
+export * from './world-generator';
+export * from './kpi-ground-truth';

@@ -41,7 +41,7 @@ export class DailyStatsQuery {
     const range = { project, from, to };
     const [sums, calls, traces, durations] = await Promise.all([
       this.rows<Record<string, number | string>>(
-        `SELECT toString(day) AS day, uniqExactMerge(sessions) AS sessions,
+        `SELECT toString(day) AS date, uniqExactMerge(sessions) AS sessions,
            sum(messages) AS messages, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out,
            sum(tokens_cache_read) AS tokens_cache_read,
            sum(tokens_cache_write) AS tokens_cache_write, sum(cost_usd) AS cost_usd
@@ -92,7 +92,7 @@ export class DailyStatsQuery {
       return stats;
     };
     for (const row of sums) {
-      const stats = dayOf(String(row.day));
+      const stats = dayOf(String(row.date));
       for (const key of [
         'sessions',
         'messages',

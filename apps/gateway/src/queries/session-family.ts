@@ -5,7 +5,7 @@ const MAX_GENERATIONS = 32;
 
 /**
  * A session and its descendants through `parent_session_id`, each with its generation (0 for
- * the session itself); undefined when the project has no such session. Candidate children
+ * the session itself). Candidate children
  * come from the session_children edges (by sorting key, no project scan) and are kept only if
  * their current parent, the latest value in session_stats, is the session being expanded.
  */
@@ -14,14 +14,7 @@ export async function sessionFamily(
   database: string,
   project: string,
   sessionId: string,
-): Promise<Map<string, number> | undefined> {
-  const exists = await client.query({
-    query: `SELECT 1 FROM ${database}.session_stats
-            WHERE project = {project:String} AND session_id = {session:String} LIMIT 1`,
-    query_params: { project, session: sessionId },
-    format: 'JSONEachRow',
-  });
-  if ((await exists.json()).length === 0) return undefined;
+): Promise<Map<string, number>> {
   const family = new Map([[sessionId, 0]]);
   let frontier = [sessionId];
   for (let generation = 1; frontier.length > 0 && generation <= MAX_GENERATIONS; generation++) {

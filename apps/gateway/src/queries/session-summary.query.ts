@@ -50,6 +50,16 @@ export interface CostBreakdown {
   unknown_models: string[];
 }
 
+interface FamilyFigures {
+  agents: number;
+  idle: number;
+  exchanges: number;
+  tools: { calls: number; unique_tools: number; errors: number; ended: number };
+  files: { files_read: number; files_written: number; risky_files: number };
+  traces: TraceLink[];
+  cost: CostBreakdown;
+}
+
 export interface SessionKpis {
   summary: SessionSummary;
   period: { start: number; end: number };
@@ -104,29 +114,15 @@ export class SessionSummaryQuery {
   /** undefined when the project has no such session (another project's session included). */
   async forSession(project: string, sessionId: string): Promise<SessionKpis | undefined> {
     const family = await sessionFamily(this.client, this.database, project, sessionId);
-    if (!family) return undefined;
     const ids = [...family.keys()];
     const params = { project, family: ids };
-    const [stats, agents, idle, exchanges, tools, files, traces, cost] = await Promise.all([
+    // Two round trips: per-session stats, and everything else as scalar subqueries of one
+    // statement (each engine call has a fixed cost that a dozen small queries would multiply).
+    const [stats, figures] = await Promise.all([
       this.statsRows(params),
-      this.scalar(
-        `SELECT uniqExactMerge(agents) AS value FROM ${this.database}.session_stats
-         WHERE project = {project:String} AND session_id IN {family:Array(String)}`,
-        params,
-      ),
-      this.scalar(this.idleSql(), { ...params, gap: this.idleGapMs }),
-      this.scalar(this.exchangesSql(), params),
-      this.toolFigures(params),
-      this.fileFigures(params),
-      this.rows<TraceLink>(
-        `SELECT session_id, trace_id, argMaxMerge(parent_trace_id) AS parent_trace_id
-         FROM ${this.database}.agent_trace_state
-         WHERE project = {project:String} AND session_id IN {family:Array(String)}
-         GROUP BY session_id, trace_id`,
-        params,
-      ),
-      this.costBreakdown(params),
+      this.familyFigures({ ...params, gap: this.idleGapMs }),
     ]);
+    const { agents, idle, exchanges, tools, files, traces, cost } = figures;
     const root = stats.find((row) => row.session_id === sessionId);
     if (!root) return undefined;
     const sum = (key: keyof StatsRow) => stats.reduce((total, row) => total + Number(row[key]), 0);
@@ -228,115 +224,88 @@ export class SessionSummaryQuery {
     );
   }
 
-  /** Sum of the gaps longer than the idle threshold between the family's event times. */
-  private idleSql(): string {
-    const times = SESSION_TABLES.map(
-      (table) =>
-        `SELECT toUnixTimestamp64Milli(ts) AS t FROM ${this.database}.${table}
-         WHERE project = {project:String} AND session_id IN {family:Array(String)}`,
-    ).join(' UNION ALL ');
-    return `SELECT toUInt64(arraySum(d -> if(d > {gap:UInt64}, d, 0),
-              arrayDifference(arraySort(groupArray(t))))) AS value
-            FROM (${times})`;
-  }
-
-  /** Per session, user messages not directly preceded by another user message. */
-  private exchangesSql(): string {
-    return `SELECT toUInt64(sum(starts)) AS value FROM (
-              SELECT arrayMap(m -> m.3, arraySort(groupArray((ts, id, role)))) AS roles,
-                     arrayCount((role, previous) -> role = 'user' AND previous != 'user',
-                       roles, arrayPushFront(arrayPopBack(roles), '')) AS starts
-              FROM ${this.database}.messages
-              WHERE project = {project:String} AND session_id IN {family:Array(String)}
-              GROUP BY session_id)`;
-  }
-
-  private async costBreakdown(params: Record<string, unknown>): Promise<CostBreakdown> {
+  private async familyFigures(params: Record<string, unknown>): Promise<FamilyFigures> {
+    const db = this.database;
     const scope = `project = {project:String} AND session_id IN {family:Array(String)}`;
-    const [byAgent, byModel, byTool, unknown] = await Promise.all([
-      this.rows<{ key: string; cost: number }>(
-        `SELECT agent AS key, sum(cost_usd) AS cost FROM ${this.database}.session_agent_stats
-         WHERE ${scope} GROUP BY agent HAVING countIf(messages > 0) > 0`,
-        params,
-      ),
-      this.rows<{ key: string; cost: number }>(
-        `SELECT model AS key, sum(cost_usd) AS cost FROM ${this.database}.messages
-         WHERE ${scope} GROUP BY model`,
-        params,
-      ),
-      // Each message's cost split equally among the distinct calls that name it.
-      this.rows<{ key: string; cost: number }>(
-        `SELECT tool AS key, sum(cost / greatest(length(tools), 1)) AS cost
-         FROM (
-           SELECT m.cost AS cost, c.tools AS tools
-           FROM (
-             SELECT session_id, message_id, sum(cost_usd) AS cost FROM ${this.database}.messages
-             WHERE ${scope} GROUP BY session_id, message_id) AS m
-           LEFT JOIN (
-             SELECT session_id, message_id, groupArray(tool) AS tools FROM (
-               SELECT session_id, argMaxMerge(message_id) AS message_id, argMaxMerge(tool) AS tool
-               FROM ${this.database}.tool_call_state WHERE ${scope}
-               GROUP BY session_id, call_id)
-             WHERE message_id != '' GROUP BY session_id, message_id) AS c
-           ON m.session_id = c.session_id AND m.message_id = c.message_id)
-         ARRAY JOIN if(empty(tools), ['(no tool)'], tools) AS tool
-         GROUP BY tool`,
-        params,
-      ),
-      this.rows<{ model: string }>(
-        `SELECT DISTINCT model FROM ${this.database}.messages
-         WHERE ${scope} AND cost_source = 'unknown_model' ORDER BY model`,
-        params,
-      ),
-    ]);
-    const record = (rows: Array<{ key: string; cost: number }>) =>
-      Object.fromEntries(rows.map((row) => [row.key, row.cost]));
-    return {
-      by_agent: record(byAgent),
-      by_model: record(byModel),
-      by_tool: record(byTool),
-      unknown_models: unknown.map((row) => row.model),
-    };
-  }
-
-  private async toolFigures(params: Record<string, unknown>) {
+    const eventTimes = SESSION_TABLES.map(
+      (table) => `SELECT toUnixTimestamp64Milli(ts) AS t FROM ${db}.${table} WHERE ${scope}`,
+    ).join(' UNION ALL ');
+    const calls = `SELECT session_id, argMaxMerge(tool) AS tool, argMaxMerge(status) AS status,
+        argMaxMerge(message_id) AS message_id
+      FROM ${db}.tool_call_state WHERE ${scope} GROUP BY session_id, call_id`;
+    const pairs = (select: string) => `(SELECT groupArray((key, value)) FROM (${select}))`;
     const [row] = await this.rows<{
-      calls: number;
-      unique_tools: number;
-      errors: number;
-      ended: number;
+      agents: number;
+      idle: number;
+      exchanges: number;
+      tools: [number, number, number, number];
+      files: [number, number, number];
+      traces: Array<[string, string, string]>;
+      by_agent: Array<[string, number]>;
+      by_model: Array<[string, number]>;
+      by_tool: Array<[string, number]>;
+      unknown_models: string[];
     }>(
-      `SELECT count() AS calls, uniqExact(tool) AS unique_tools,
-         countIf(status = 'error') AS errors,
-         countIf(status IN ('completed', 'error')) AS ended
-       FROM (
-         SELECT argMaxMerge(tool) AS tool, argMaxMerge(status) AS status
-         FROM ${this.database}.tool_call_state
-         WHERE project = {project:String} AND session_id IN {family:Array(String)}
-         GROUP BY session_id, call_id)`,
+      `SELECT
+        (SELECT uniqExactMerge(agents) FROM ${db}.session_stats WHERE ${scope}) AS agents,
+        -- the gaps longer than the idle threshold between the family's event times
+        (SELECT toUInt64(arraySum(d -> if(d > {gap:UInt64}, d, 0),
+            arrayDifference(arraySort(groupArray(t))))) FROM (${eventTimes})) AS idle,
+        -- per session, user messages not directly preceded by another user message
+        (SELECT toUInt64(sum(arrayCount((role, previous) -> role = 'user' AND previous != 'user',
+            roles, arrayPushFront(arrayPopBack(roles), ''))))
+         FROM (SELECT arrayMap(m -> m.3, arraySort(groupArray((ts, id, role)))) AS roles
+               FROM ${db}.messages WHERE ${scope} GROUP BY session_id)) AS exchanges,
+        (SELECT (count(), uniqExact(tool), countIf(status = 'error'),
+            countIf(status IN ('completed', 'error'))) FROM (${calls})) AS tools,
+        (SELECT (countIf(reads > 0), countIf(changes > 0), countIf(risk >= 3))
+         FROM (SELECT path, sum(reads) AS reads, sum(writes + edits + deletes) AS changes,
+                 max(risk_rank) AS risk
+               FROM ${db}.session_file_stats WHERE ${scope} GROUP BY path)) AS files,
+        (SELECT groupArray((session_id, trace_id, parent))
+         FROM (SELECT session_id, trace_id, argMaxMerge(parent_trace_id) AS parent
+               FROM ${db}.agent_trace_state WHERE ${scope} GROUP BY session_id, trace_id)) AS traces,
+        ${pairs(`SELECT agent AS key, sum(cost_usd) AS value FROM ${db}.session_agent_stats
+                 WHERE ${scope} GROUP BY agent HAVING countIf(messages > 0) > 0`)} AS by_agent,
+        ${pairs(`SELECT model AS key, sum(cost_usd) AS value FROM ${db}.messages
+                 WHERE ${scope} GROUP BY model`)} AS by_model,
+        -- each message's cost split equally among the distinct calls that name it
+        ${pairs(`SELECT tool AS key, sum(cost / greatest(length(tools), 1)) AS value
+                 FROM (
+                   SELECT m.cost AS cost, c.tools AS tools
+                   FROM (SELECT session_id, message_id, sum(cost_usd) AS cost
+                         FROM ${db}.messages WHERE ${scope}
+                         GROUP BY session_id, message_id) AS m
+                   LEFT JOIN (SELECT session_id, message_id, groupArray(tool) AS tools
+                              FROM (${calls}) WHERE message_id != ''
+                              GROUP BY session_id, message_id) AS c
+                   ON m.session_id = c.session_id AND m.message_id = c.message_id)
+                 ARRAY JOIN if(empty(tools), ['(no tool)'], tools) AS tool
+                 GROUP BY tool`)} AS by_tool,
+        (SELECT groupUniqArray(model) FROM ${db}.messages
+         WHERE ${scope} AND cost_source = 'unknown_model') AS unknown_models`,
       params,
     );
-    return row;
-  }
-
-  private async fileFigures(params: Record<string, unknown>) {
-    const [row] = await this.rows<{ files_read: number; files_written: number; risky_files: number }>(
-      `SELECT countIf(reads > 0) AS files_read, countIf(changes > 0) AS files_written,
-         countIf(risk >= 3) AS risky_files
-       FROM (
-         SELECT path, sum(reads) AS reads, sum(writes + edits + deletes) AS changes,
-           max(risk_rank) AS risk
-         FROM ${this.database}.session_file_stats
-         WHERE project = {project:String} AND session_id IN {family:Array(String)}
-         GROUP BY path)`,
-      params,
-    );
-    return row;
-  }
-
-  private async scalar(query: string, params: Record<string, unknown>): Promise<number> {
-    const [row] = await this.rows<{ value: number }>(query, params);
-    return Number(row?.value ?? 0);
+    const [calls_, uniqueTools, errors, ended] = row.tools.map(Number);
+    const [read, written, risky] = row.files.map(Number);
+    return {
+      agents: Number(row.agents),
+      idle: Number(row.idle),
+      exchanges: Number(row.exchanges),
+      tools: { calls: calls_, unique_tools: uniqueTools, errors, ended },
+      files: { files_read: read, files_written: written, risky_files: risky },
+      traces: row.traces.map(([session_id, trace_id, parent_trace_id]) => ({
+        session_id,
+        trace_id,
+        parent_trace_id,
+      })),
+      cost: {
+        by_agent: Object.fromEntries(row.by_agent),
+        by_model: Object.fromEntries(row.by_model),
+        by_tool: Object.fromEntries(row.by_tool),
+        unknown_models: [...row.unknown_models].sort(),
+      },
+    };
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {

@@ -1,0 +1,180 @@
+import { loadRiskRules, RiskClassifier } from '@agentpulse/risk';
+import {
+  expectedCostBreakdown,
+  expectedDailyStats,
+  expectedSessionKpis,
+  generateWorld,
+  type GeneratedEvent,
+} from '@agentpulse/test-support';
+import { getJson, postEvents } from './support/http-client';
+import {
+  KEYS,
+  pipelineEnv,
+  rewindConsumerGroup,
+  startPipeline,
+  waitForConsumerCatchUp,
+  type TestPipeline,
+} from './support/test-pipeline';
+
+jest.setTimeout(600_000);
+
+const PROJECTS = ['alpha', 'beta'];
+const keyOf = (project: string) => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
+const FROM = Date.UTC(2026, 9, 1);
+const DAYS = 7;
+
+/** Numbers equal; costs (sums of floats, added in another order) to 1e-9 relative. */
+function same(key: string, got: unknown, want: unknown): boolean {
+  if (typeof got === 'number' && typeof want === 'number' && key.includes('cost'))
+    return Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+  return got === want;
+}
+
+function costsMatch(got: Record<string, number>, want: Record<string, number>): boolean {
+  const keys = new Set(
+    [...Object.keys(got), ...Object.keys(want)].filter(
+      (key) => (got[key] ?? 0) !== 0 || (want[key] ?? 0) !== 0,
+    ),
+  );
+  return [...keys].every((key) => same('cost', got[key] ?? 0, want[key] ?? 0));
+}
+
+async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+async function post(pipeline: TestPipeline, sent: GeneratedEvent[]): Promise<void> {
+  const batches: Array<{ project: string; events: unknown[] }> = [];
+  for (const project of PROJECTS) {
+    const events = sent.filter((g) => g.project === project).map((g) => g.event);
+    for (let i = 0; i < events.length; i += 500)
+      batches.push({ project, events: events.slice(i, i + 500) });
+  }
+  await inParallel(batches, 4, async ({ project, events }) => {
+    const response = await postEvents(pipeline.ingestUrl, keyOf(project), events);
+    expect(response).toMatchObject({ status: 202, body: { accepted: events.length } });
+  });
+}
+
+describe('every KPI of CONTRACT.md against an independent calculation', () => {
+  const env = pipelineEnv('kpis', { INGEST_MAX_EVENTS_PER_REQUEST: '1000' });
+  const sent = generateWorld({
+    seed: 42,
+    projects: PROJECTS,
+    sessionsPerProject: 500,
+    days: DAYS,
+    from: FROM,
+    duplicateShare: 0.05,
+  });
+  const classifier = new RiskClassifier(loadRiskRules());
+  const options = {
+    classifyRisk: (path: string, operation: string) =>
+      classifier.classify(path, operation as 'read').level,
+  };
+  const sessions = expectedSessionKpis(sent, options);
+  const days = expectedDailyStats(sent, options);
+  const costs = expectedCostBreakdown(sent, options);
+  let pipeline: TestPipeline;
+
+  beforeAll(async () => {
+    pipeline = await startPipeline(env);
+    await post(pipeline, sent);
+    await waitForConsumerCatchUp(env, 180_000);
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+  });
+
+  async function summaryMismatches(keys: string[]): Promise<string[]> {
+    const problems: string[] = [];
+    await inParallel(keys, 8, async (key) => {
+      const [project, sessionId] = key.split('/');
+      const { status, body } = await getJson(
+        `${pipeline.gatewayUrl}/v1/sessions/${encodeURIComponent(sessionId)}/summary`,
+        keyOf(project),
+      );
+      if (status !== 200) {
+        problems.push(`${key}: HTTP ${status}`);
+        return;
+      }
+      const got = body.summary as Record<string, unknown>;
+      const want = sessions.get(key) as unknown as Record<string, unknown>;
+      for (const [name, value] of Object.entries(want))
+        if (!same(name, got[name], value))
+          problems.push(`${key}.${name}: got ${String(got[name])}, want ${String(value)}`);
+      const cost = (body.details as { cost: Record<string, Record<string, number>> }).cost;
+      const wantCost = costs.get(key);
+      for (const part of ['by_agent', 'by_model', 'by_tool'] as const)
+        if (wantCost && !costsMatch(cost[part], wantCost[part]))
+          problems.push(
+            `${key}.cost.${part}: got ${JSON.stringify(cost[part])}, want ${JSON.stringify(wantCost[part])}`,
+          );
+    });
+    return problems;
+  }
+
+  async function dailyMismatches(): Promise<string[]> {
+    const problems: string[] = [];
+    const to = new Date(FROM + (DAYS + 2) * 86_400_000).toISOString().slice(0, 10);
+    for (const project of PROJECTS) {
+      const { status, body } = await getJson(
+        `${pipeline.gatewayUrl}/v1/stats/global?from=2026-09-25&to=${to}`,
+        keyOf(project),
+      );
+      expect(status).toBe(200);
+      const got = new Map(
+        (body.details as { days: Array<Record<string, unknown>> }).days.map((d) => [d.day, d]),
+      );
+      for (const [key, want] of days) {
+        if (!key.startsWith(`${project}/`)) continue;
+        const day = key.slice(project.length + 1);
+        const row = got.get(day);
+        if (!row) {
+          problems.push(`${key}: missing`);
+          continue;
+        }
+        for (const [name, value] of Object.entries(want))
+          if (!same(name, row[name], value))
+            problems.push(`${key}.${name}: got ${String(row[name])}, want ${String(value)}`);
+      }
+    }
+    return problems;
+  }
+
+  it('generates a world worth checking', () => {
+    expect(sessions.size).toBeGreaterThanOrEqual(1_000);
+    const types = new Set(sent.map((g) => g.event.type));
+    for (const type of ['session', 'message', 'tool_call', 'file_operation', 'agent_trace'])
+      expect(types).toContain(type);
+    expect(Math.max(...[...sessions.values()].map((s) => s.max_delegation_depth))).toBe(4);
+    expect([...sessions.values()].some((s) => s.unknown_model_messages > 0)).toBe(true);
+    expect([...sessions.values()].some((s) => s.idle_ms > 0)).toBe(true);
+    expect([...sessions.values()].some((s) => s.risky_files > 0)).toBe(true);
+    expect(new Set([...days.keys()].map((k) => k.split('/')[1])).size).toBeGreaterThan(3);
+  });
+
+  it('answers every session summary and cost breakdown exactly', async () => {
+    const problems = await summaryMismatches([...sessions.keys()]);
+    expect(problems.slice(0, 20)).toEqual([]);
+  });
+
+  it('answers every daily stat exactly', async () => {
+    expect((await dailyMismatches()).slice(0, 20)).toEqual([]);
+  });
+
+  it('counts nothing twice after a full replay, a re-import and a restart', async () => {
+    await post(pipeline, sent.slice(0, 5_000));
+    await pipeline.stop();
+    await rewindConsumerGroup(env);
+    pipeline = await startPipeline(env);
+    await waitForConsumerCatchUp(env, 180_000);
+    const sample = [...sessions.keys()].filter((_, i) => i % 10 === 0);
+    expect((await summaryMismatches(sample)).slice(0, 20)).toEqual([]);
+    expect((await dailyMismatches()).slice(0, 20)).toEqual([]);
+  });
+});
