@@ -1,0 +1,112 @@
+/**
+ * Query latency of the gateway on the all-in-one process (real Kafka, embedded ClickHouse,
+ * Redis) after loading a generated world through ingest. Prints a table; asserts nothing.
+ *
+ *   npm run bench:summary -- [sessionsPerProject=500] [samples=500]
+ *
+ * A first step towards issue 4's benchmark (100k sessions / 10M events is not loaded here).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgentPulse } from '@agentpulse/cli';
+import { generateWorld } from '@agentpulse/test-support';
+
+const [perProject = 500, samples = 500] = process.argv.slice(2).map(Number);
+const KEY = 'bench-key-0123456789abcdef';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timed(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${KEY}` } });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-bench-'));
+  const runtime = await startAgentPulse({
+    target: 'all',
+    env: {
+      ...process.env,
+      AGENTPULSE_DATA_DIR: dataDir,
+      AGENTPULSE_API_KEYS: JSON.stringify([
+        { key: KEY, project: 'bench', scopes: ['ingest', 'read'] },
+      ]),
+      INGEST_PORT: '0',
+      GATEWAY_PORT: '0',
+      AGGREGATOR_PORT: '0',
+      LOG_LEVEL: 'warn',
+      INGEST_RATE_LIMIT_PER_MINUTE: '1000000',
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+  });
+  const ingest = `http://127.0.0.1:${runtime.services.ingest?.port}`;
+  const gateway = `http://127.0.0.1:${runtime.services.gateway?.port}`;
+  const from = Date.UTC(2026, 9, 1);
+  const world = generateWorld({
+    seed: 1,
+    projects: ['bench'],
+    sessionsPerProject: perProject,
+    days: 30,
+    from,
+  });
+  const events = world.map((g) => g.event);
+  process.stderr.write(`loading ${events.length} events through ingest…\n`);
+  for (let i = 0; i < events.length; i += 1000) {
+    const response = await fetch(`${ingest}/v1/events`, {
+      method: 'POST',
+      body: JSON.stringify(events.slice(i, i + 1000)),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    });
+    if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
+  }
+  const sessions = [...new Set(events.map((e) => e.session_id).filter(Boolean))] as string[];
+  const last = sessions[sessions.length - 1];
+  while (
+    (
+      await fetch(`${gateway}/v1/sessions/${last}/summary`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      })
+    ).status !== 200
+  )
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+  const measure = async (name: string, url: () => string) => {
+    const times: number[] = [];
+    for (let i = 0; i < samples; i += 1) times.push(await timed(url()));
+    times.sort((a, b) => a - b);
+    return [name, percentile(times, 50), percentile(times, 95), percentile(times, 99)] as const;
+  };
+  const rows = [
+    await measure(
+      'GET /v1/sessions/:id/summary',
+      () =>
+        `${gateway}/v1/sessions/${sessions[Math.floor(Math.random() * sessions.length)]}/summary`,
+    ),
+    await measure(
+      'GET /v1/stats/global (30 days)',
+      () => `${gateway}/v1/stats/global?from=2026-10-01&to=2026-10-30`,
+    ),
+  ];
+  await runtime.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.stdout.write(
+    `\nsessions: ${sessions.length}, events: ${events.length}, samples: ${samples}, sequential\n`,
+  );
+  process.stdout.write('| query | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- |\n');
+  for (const [name, p50, p95, p99] of rows)
+    process.stdout.write(
+      `| ${name} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${p99.toFixed(1)} |\n`,
+    );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
