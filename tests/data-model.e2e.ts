@@ -131,6 +131,25 @@ describe('the ClickHouse data model', () => {
     expect(await migrate(clickhouse, db)).toEqual([]);
   });
 
+  it("serves the producers' JSON Schema, one branch per event type", async () => {
+    const { status, body } = await getJson(`${pipeline.ingestUrl}/v1/schema`, KEYS.alpha);
+    expect(status).toBe(200);
+    const text = JSON.stringify(body);
+    for (const type of [
+      'session',
+      'message',
+      'tool_call',
+      'file_operation',
+      'skill_load',
+      'agent_trace',
+      'pipeline',
+      'http_request',
+      'log',
+    ])
+      expect(text).toContain(`"const":"${type}"`);
+    expect((await getJson(`${pipeline.ingestUrl}/v1/schema`, 'no-such-key')).status).toBe(401);
+  });
+
   it('filters JSON columns on a field', async () => {
     const failed = await rows<{ call_id: string; path: string }>(
       `SELECT call_id, arguments.path::String AS path FROM ${db}.tool_calls
