@@ -301,6 +301,52 @@ describe('the all-in-one pipeline on a real Kafka broker, ClickHouse (chDB) and 
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(betaKpis).toHaveLength(1);
     });
+
+    it("pushes a parent session's subscribers the work of its child sessions", async () => {
+      const parent = 'live-parent';
+      const socket = connect(KEYS.alpha);
+      const kpis: Array<{ id: string; summary: { tokens_out: number } }> = [];
+      socket.on('kpi', (m) => kpis.push(m));
+      const at = Date.now();
+      const root = { id: 'lp-0', type: 'session', timestamp: at, session_id: parent };
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, [root])).status).toBe(202);
+      await eventually(
+        async () =>
+          (await getJson(`${pipeline.gatewayUrl}/v1/sessions/${parent}/summary`, KEYS.alpha))
+            .status === 200 || undefined,
+        10_000,
+        'the parent session stored',
+      );
+      expect(await socket.emitWithAck('subscribe', { scope: 'session', id: parent })).toEqual({
+        ok: true,
+      });
+      await eventually(async () => kpis.length >= 1 || undefined, 5_000, 'the snapshot');
+      const child = [
+        {
+          id: 'lc-0',
+          type: 'session',
+          timestamp: at + 1,
+          session_id: 'live-child',
+          parent_session_id: parent,
+        },
+        {
+          id: 'lc-1',
+          type: 'message',
+          timestamp: at + 2,
+          session_id: 'live-child',
+          message_id: 'c1',
+          role: 'assistant',
+          tokens: { output: 77 },
+        },
+      ];
+      expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, child)).status).toBe(202);
+      const update = await eventually(
+        async () => kpis.find((m) => m.summary.tokens_out === 77),
+        10_000,
+        "a push for the child's tokens",
+      );
+      expect(update.id).toBe(parent);
+    });
   });
 
   it('serves /healthz, /readyz with per-dependency detail, and /metrics on every service', async () => {

@@ -60,6 +60,22 @@ export class LiveSubscriptions {
     this.markDirty(notice.project, 'global');
     for (const sessionId of notice.session_ids)
       this.markDirty(notice.project, 'session', sessionId);
+    // A session's summary includes its child sessions: their changes reach its subscribers.
+    if (this.watchesSessions(notice.project) && notice.session_ids.length > 0) {
+      this.summaries.ancestors(notice.project, notice.session_ids).then(
+        (ancestors) => {
+          for (const id of ancestors) this.markDirty(notice.project, 'session', id);
+        },
+        (error: unknown) => this.logger.warn({ err: error }, 'could not resolve parent sessions'),
+      );
+    }
+  }
+
+  private watchesSessions(project: string): boolean {
+    const prefix = roomFor(project, 'session', '');
+    for (const [room, sockets] of this.namespace?.adapter.rooms ?? [])
+      if (sockets.size > 0 && room.startsWith(prefix)) return true;
+    return false;
   }
 
   close(): void {

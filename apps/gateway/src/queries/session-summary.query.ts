@@ -187,6 +187,23 @@ export class SessionSummaryQuery {
     };
   }
 
+  /** Every ancestor (parent, grandparent, …) of the given sessions, by their latest parent. */
+  async ancestors(project: string, sessionIds: string[]): Promise<string[]> {
+    const found = new Set<string>();
+    let level = sessionIds;
+    for (let generation = 0; level.length > 0 && generation < 32; generation++) {
+      const rows = await this.rows<{ parent: string }>(
+        `SELECT argMaxMerge(parent_session_id) AS parent FROM ${this.database}.session_stats
+         WHERE project = {project:String} AND session_id IN {ids:Array(String)}
+         GROUP BY session_id HAVING parent != ''`,
+        { project, ids: level },
+      );
+      level = rows.map((row) => row.parent).filter((id) => !found.has(id));
+      for (const id of level) found.add(id);
+    }
+    return [...found];
+  }
+
   /** Totals over every session of the project (the live `global` scope). */
   async forProject(project: string): Promise<Record<string, number>> {
     const [row] = await this.rows<Record<string, number>>(
