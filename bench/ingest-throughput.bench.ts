@@ -4,14 +4,10 @@
  *
  *   npm run bench:ingest -- [events=200000] [batch=500] [concurrency=8]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { clickHouseFor } from '@agentpulse/clickhouse';
-import { startAgentPulse } from '@agentpulse/cli';
+import { BENCH_KEY as KEY, startBenchPipeline } from './support/bench-pipeline';
 
 const [events = 200_000, batchSize = 500, concurrency = 8] = process.argv.slice(2).map(Number);
-const KEY = 'bench-key-0123456789abcdef';
 
 function messageEvent(i: number, now: number) {
   const session = `bench-s-${i % 1000}`;
@@ -33,23 +29,9 @@ function table(rows: Array<[string, string]>): string {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-bench-'));
-  const runtime = await startAgentPulse({
-    target: 'all',
-    env: {
-      ...process.env,
-      AGENTPULSE_DATA_DIR: dataDir,
-      AGENTPULSE_API_KEYS: JSON.stringify([
-        { key: KEY, project: 'bench', scopes: ['ingest', 'read'] },
-      ]),
-      INGEST_PORT: '0',
-      GATEWAY_PORT: '0',
-      AGGREGATOR_PORT: '0',
-      LOG_LEVEL: 'warn',
-      INGEST_RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-  });
-  const url = `http://127.0.0.1:${runtime.services.ingest?.port}/v1/events`;
+  const pipeline = await startBenchPipeline();
+  const { runtime } = pipeline;
+  const url = `${pipeline.ingestUrl}/v1/events`;
   const clickhouse = clickHouseFor(runtime.config.clickhouse, runtime.config.dataDir);
   const db = runtime.config.clickhouse.database;
   const count = async () => {
@@ -104,8 +86,7 @@ async function main(): Promise<void> {
   }
   const storedAt = performance.now();
   const rss = process.memoryUsage().rss;
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await pipeline.stop();
 
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
   const rate = (ms: number) => Math.round(events / (ms / 1000)).toLocaleString('en-US');

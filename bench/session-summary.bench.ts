@@ -6,14 +6,10 @@
  *
  * A first step towards issue 4's benchmark (100k sessions / 10M events is not loaded here).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startAgentPulse } from '@agentpulse/cli';
 import { generateWorld } from '@agentpulse/test-support';
+import { BENCH_KEY as KEY, startBenchPipeline } from './support/bench-pipeline';
 
 const [perProject = 500, samples = 500] = process.argv.slice(2).map(Number);
-const KEY = 'bench-key-0123456789abcdef';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -28,25 +24,9 @@ async function timed(url: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-bench-'));
-  const runtime = await startAgentPulse({
-    target: 'all',
-    env: {
-      ...process.env,
-      AGENTPULSE_DATA_DIR: dataDir,
-      AGENTPULSE_API_KEYS: JSON.stringify([
-        { key: KEY, project: 'bench', scopes: ['ingest', 'read'] },
-      ]),
-      INGEST_PORT: '0',
-      GATEWAY_PORT: '0',
-      AGGREGATOR_PORT: '0',
-      LOG_LEVEL: 'warn',
-      INGEST_RATE_LIMIT_PER_MINUTE: '1000000',
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-  });
-  const ingest = `http://127.0.0.1:${runtime.services.ingest?.port}`;
-  const gateway = `http://127.0.0.1:${runtime.services.gateway?.port}`;
+  const pipeline = await startBenchPipeline();
+  const ingest = pipeline.ingestUrl;
+  const gateway = pipeline.gatewayUrl;
   const from = Date.UTC(2026, 9, 1);
   const world = generateWorld({
     seed: 1,
@@ -94,8 +74,7 @@ async function main(): Promise<void> {
       () => `${gateway}/v1/stats/global?from=2026-10-01&to=2026-10-30`,
     ),
   ];
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await pipeline.stop();
   process.stdout.write(
     `\nsessions: ${sessions.length}, events: ${events.length}, samples: ${samples}, sequential\n`,
   );
