@@ -5,7 +5,7 @@ const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A day or an instant: `2026-11-23` or any ISO-8601 date-time with an offset. */
-const day = z.union([z.iso.date(), z.iso.datetime({ offset: true }).transform((v) => v)]);
+const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 /**
  * `from`/`to` as an inclusive range of UTC days; default the last 30 days. Rejects a range
