@@ -1,4 +1,4 @@
-import { clickHouseFor, migrate, type ClickHouseClient } from '@agentpulse/clickhouse';
+import { clickHouseFor, migrate, queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 import { getJson, postEvents } from './support/http-client';
 import {
   KEYS,
@@ -16,14 +16,7 @@ describe('the ClickHouse data model', () => {
   let clickhouse: ClickHouseClient;
   let db: string;
 
-  async function rows<T>(query: string): Promise<T[]> {
-    const result = await clickhouse.query({
-      query,
-      format: 'JSONEachRow',
-      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-    });
-    return result.json<T>();
-  }
+  const rows = <T>(query: string) => queryRows<T>(clickhouse, query);
 
   beforeAll(async () => {
     pipeline = await startPipeline(env);

@@ -62,3 +62,21 @@ export async function assertClickHouseReachable(client: ClickHouseClient): Promi
   const result = await client.ping();
   if (!result.success) throw result.error;
 }
+
+/**
+ * Runs a SELECT and returns its rows as objects, with 64-bit integers as JSON numbers (counts
+ * and sums here stay far below 2^53).
+ */
+export async function queryRows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
+  const result = await client.query({
+    query,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  return result.json<T>();
+}

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@agentpulse/clickhouse';
+import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 
 /** One project's figures for one UTC day (docs/kpis.md "Daily project stats"). */
 export interface DailyStats {
@@ -118,14 +118,8 @@ export class DailyStatsQuery {
     return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
-  private async rows<T>(query: string, params: Range): Promise<T[]> {
-    const result = await this.client.query({
-      query,
-      query_params: params,
-      format: 'JSONEachRow',
-      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-    });
-    return result.json<T>();
+  private rows<T>(query: string, params: Range): Promise<T[]> {
+    return queryRows<T>(this.client, query, params);
   }
 }
 

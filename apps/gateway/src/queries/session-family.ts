@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@agentpulse/clickhouse';
+import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 
 /** How many generations below a session are followed; deeper descendants are not counted. */
 const MAX_GENERATIONS = 32;
@@ -18,20 +18,18 @@ export async function sessionFamily(
   const family = new Map([[sessionId, 0]]);
   let frontier = [sessionId];
   for (let generation = 1; frontier.length > 0 && generation <= MAX_GENERATIONS; generation++) {
-    const result = await client.query({
-      query: `SELECT session_id FROM ${database}.session_stats
+    const rows = await queryRows<{ session_id: string }>(
+      client,
+      `SELECT session_id FROM ${database}.session_stats
               WHERE project = {project:String}
                 AND session_id IN (
                   SELECT session_id FROM ${database}.session_children
                   WHERE project = {project:String} AND parent_session_id IN {frontier:Array(String)})
               GROUP BY session_id
               HAVING argMaxMerge(parent_session_id) IN {frontier:Array(String)}`,
-      query_params: { project, frontier },
-      format: 'JSONEachRow',
-    });
-    const children = (await result.json<{ session_id: string }>())
-      .map((row) => row.session_id)
-      .filter((id) => !family.has(id));
+      { project, frontier },
+    );
+    const children = rows.map((row) => row.session_id).filter((id) => !family.has(id));
     for (const id of children) family.set(id, generation);
     frontier = children;
   }

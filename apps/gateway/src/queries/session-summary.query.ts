@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@agentpulse/clickhouse';
+import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 import { sessionFamily } from './session-family';
 import { maxDelegationDepth, type TraceLink } from './delegation-depth';
 
@@ -325,14 +325,8 @@ export class SessionSummaryQuery {
     };
   }
 
-  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    const result = await this.client.query({
-      query,
-      query_params: params,
-      format: 'JSONEachRow',
-      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
-    });
-    return result.json<T>();
+  private rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    return queryRows<T>(this.client, query, params);
   }
 }
 
