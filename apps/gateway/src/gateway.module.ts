@@ -5,15 +5,13 @@ import { HealthModule, type ReadinessCheck } from '@agentpulse/observability';
 import { API_KEYS, ApiKeyGuard } from '@agentpulse/service-kit';
 import { LiveGateway } from './live/live.gateway';
 import { LiveSubscriptions } from './live/live-subscriptions';
-import { SessionSummaryQuery } from './queries/session-summary.query';
 import { SessionsController } from './sessions.controller';
 import { StatsController } from './stats.controller';
-import { DailyStatsQuery } from './queries/daily-stats.query';
 
 export interface GatewayModuleOptions {
   apiKeys: ApiKeyRegistry;
-  summaries: SessionSummaryQuery;
-  daily: DailyStatsQuery;
+  /** query objects, each injected into controllers by its class */
+  queries: object[];
   live: LiveSubscriptions;
   readiness: ReadinessCheck[];
 }
@@ -27,8 +25,7 @@ export class GatewayModule {
       controllers: [SessionsController, StatsController],
       providers: [
         { provide: API_KEYS, useValue: options.apiKeys },
-        { provide: SessionSummaryQuery, useValue: options.summaries },
-        { provide: DailyStatsQuery, useValue: options.daily },
+        ...options.queries.map((query) => ({ provide: query.constructor, useValue: query })),
         { provide: LiveSubscriptions, useValue: options.live },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         LiveGateway,

@@ -7,6 +7,25 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** A day or an instant: `2026-11-23` or any ISO-8601 date-time with an offset. */
 const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
+/** A 400 that names the offending query parameter (CONTRACT.md: "400 naming the parameter"). */
+export function badParameter(parameter: string, message: string, value?: unknown): never {
+  throw new BadRequestException({ message, details: { parameter, value } });
+}
+
+/**
+ * Parses a query with a zod object schema; the first problem becomes a 400 naming its parameter.
+ */
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: Record<string, unknown>,
+): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue.path[0] ?? 'query');
+  return badParameter(name, `${name}: ${issue.message}`, query[name]);
+}
+
 /**
  * `from`/`to` as an inclusive range of UTC days; default the last 30 days. Rejects a range
  * that ends before it starts or spans more than `maxDays`.

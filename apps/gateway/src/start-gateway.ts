@@ -38,8 +38,7 @@ export async function startGateway({
   const app = await createHttpApp(
     GatewayModule.register({
       apiKeys: config.apiKeys,
-      summaries,
-      daily,
+      queries: [summaries, daily],
       live,
       readiness: [
         { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },
