@@ -1,12 +1,78 @@
-import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { Principal } from '@agentpulse/config';
 import { CurrentPrincipal, RequireScope } from '@agentpulse/service-kit';
+import { encodeCursor } from './page-cursor';
+import { SessionListQuery } from './queries/session-list.query';
+import type { SessionDigest } from './queries/session-digest';
+import { timelineView } from './queries/session-history';
+import { eventTimes, summarizeFamily } from './queries/session-kpis';
 import { SessionSummaryQuery, type SessionSummary } from './queries/session-summary.query';
+import {
+  agentsView,
+  filesView,
+  iso,
+  tokensView,
+  toolsView,
+  type SessionView,
+} from './queries/session-views';
 import { envelope, type QueryEnvelope } from './query-envelope';
+import { compareParams, sessionListParams, timelineParams } from './session-params';
+
+type Query_ = Record<string, unknown>;
 
 @Controller('v1/sessions')
 export class SessionsController {
-  constructor(@Inject(SessionSummaryQuery) private readonly summaries: SessionSummaryQuery) {}
+  constructor(
+    @Inject(SessionSummaryQuery) private readonly summaries: SessionSummaryQuery,
+    @Inject(SessionListQuery) private readonly list: SessionListQuery,
+  ) {}
+
+  /** Sessions with their own stats, filtered, sorted and paged. */
+  @Get()
+  @RequireScope('read')
+  async sessions(@Query() query: Query_, @CurrentPrincipal() principal: Principal) {
+    const filter = sessionListParams(query);
+    const page = await this.list.page(principal.project, filter);
+    return envelope(principal.project, { start: filter.from, end: filter.to }, page.matching, {
+      details: {
+        sessions: page.rows.map((row) => ({
+          ...row,
+          first_event_at: iso(row.first_event_at),
+          last_event_at: iso(row.last_event_at),
+        })),
+        next_cursor: page.next ? encodeCursor({ sort: filter.sortParam, ...page.next }) : null,
+      },
+      charts: {
+        cost_by_session: page.rows.map(({ session_id, cost_usd }) => ({ session_id, cost_usd })),
+      },
+    });
+  }
+
+  /** KPIs of several sessions side by side, in the order asked. */
+  @Get('compare')
+  @RequireScope('read')
+  async compare(@Query() query: Query_, @CurrentPrincipal() principal: Principal) {
+    const ids = compareParams(query);
+    const families = await Promise.all(ids.map((id) => this.familyOf(principal, id)));
+    const sessions = families.map((family, i) => ({
+      session_id: ids[i],
+      summary: summarizeFamily(family, this.summaries.idleGapMs).summary,
+    }));
+    const times = families.flatMap(eventTimes);
+    const keys = Object.keys(sessions[0].summary) as Array<keyof SessionSummary>;
+    return envelope(
+      principal.project,
+      { start: Math.min(...times), end: Math.max(...times) },
+      { sessions: sessions.length },
+      {
+        details: { sessions },
+        charts: {
+          session_ids: ids,
+          kpis: Object.fromEntries(keys.map((key) => [key, sessions.map((s) => s.summary[key])])),
+        },
+      },
+    );
+  }
 
   @Get(':id/summary')
   @RequireScope('read')
@@ -14,11 +80,90 @@ export class SessionsController {
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<QueryEnvelope<SessionSummary>> {
-    const kpis = await this.summaries.forSession(principal.project, id);
-    if (!kpis) throw new NotFoundException(`no session "${id}" in project "${principal.project}"`);
+    const kpis = summarizeFamily(await this.familyOf(principal, id), this.summaries.idleGapMs);
     return envelope(principal.project, kpis.period, kpis.summary, {
       session_id: id,
       details: { family: kpis.family, cost: kpis.cost },
     });
+  }
+
+  @Get(':id/tokens')
+  @RequireScope('read')
+  async tokens(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.view(principal, id, tokensView);
+  }
+
+  @Get(':id/tools')
+  @RequireScope('read')
+  async tools(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.view(principal, id, toolsView);
+  }
+
+  @Get(':id/files')
+  @RequireScope('read')
+  async files(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.view(principal, id, filesView);
+  }
+
+  @Get(':id/agents')
+  @RequireScope('read')
+  async agents(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.view(principal, id, agentsView);
+  }
+
+  /** Every event of the family in order, a page at a time. */
+  @Get(':id/timeline')
+  @RequireScope('read')
+  async timeline(
+    @Param('id') id: string,
+    @Query() query: Query_,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const page = timelineParams(query);
+    return this.view(principal, id, (family) => {
+      const { next, ...view } = timelineView(family, page);
+      return {
+        ...view,
+        details: { ...view.details, next_cursor: next ? encodeCursor(next) : null },
+      };
+    });
+  }
+
+  @Get(':id/exchanges')
+  @RequireScope('read')
+  async exchanges(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const family = await this.familyOf(principal, id);
+    const view = await this.summaries.exchanges(principal.project, family);
+    return this.wrap(principal, id, family, view);
+  }
+
+  private async view(
+    principal: Principal,
+    id: string,
+    build: (family: SessionDigest[]) => SessionView,
+  ): Promise<QueryEnvelope<Record<string, unknown>>> {
+    const family = await this.familyOf(principal, id);
+    return this.wrap(principal, id, family, build(family));
+  }
+
+  private wrap(principal: Principal, id: string, family: SessionDigest[], view: SessionView) {
+    const times = eventTimes(family);
+    return envelope(
+      principal.project,
+      { start: times[0], end: times[times.length - 1] },
+      view.summary,
+      { session_id: id, details: view.details, charts: view.charts },
+    );
+  }
+
+  /** The session and its descendants; 404 when the project has no such session. */
+  private async familyOf(principal: Principal, id: string): Promise<SessionDigest[]> {
+    const family = await this.summaries.family(principal.project, id);
+    if (!family)
+      throw new NotFoundException({
+        message: `no session "${id}" in project "${principal.project}"`,
+        details: { session_id: id },
+      });
+    return family;
   }
 }

@@ -15,6 +15,7 @@ import {
 import { GatewayModule } from './gateway.module';
 import { LiveSubscriptions } from './live/live-subscriptions';
 import { DailyStatsQuery } from './queries/daily-stats.query';
+import { SessionListQuery } from './queries/session-list.query';
 import { SessionSummaryQuery } from './queries/session-summary.query';
 
 /** Starts the gateway: HTTP queries and socket.io `/live` on GATEWAY_PORT. */
@@ -31,6 +32,7 @@ export async function startGateway({
     config.gateway.idleGapMs,
   );
   const daily = new DailyStatsQuery(clickhouse, config.clickhouse.database);
+  const sessions = new SessionListQuery(clickhouse, config.clickhouse.database);
   const live = new LiveSubscriptions(summaries, config.live.coalesceMs, logger);
   const changes = new ChangeFeed(config.redis.url);
   await changes.subscribe((notice) => live.onChange(notice));
@@ -38,7 +40,7 @@ export async function startGateway({
   const app = await createHttpApp(
     GatewayModule.register({
       apiKeys: config.apiKeys,
-      queries: [summaries, daily],
+      queries: [summaries, sessions, daily],
       live,
       readiness: [
         { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },

@@ -1,5 +1,7 @@
 import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 import { readSessionFamily, type SessionDigest } from './session-digest';
+import { exchangesView } from './session-history';
+import type { SessionView } from './session-views';
 import { summarizeFamily, type SessionKpis, type SessionSummary } from './session-kpis';
 
 export type { CostBreakdown, FamilyMember, SessionKpis, SessionSummary } from './session-kpis';
@@ -12,7 +14,8 @@ export class SessionSummaryQuery {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
-    private readonly idleGapMs = 300_000,
+    /** gaps longer than this are idle time (IDLE_GAP_MS) */
+    readonly idleGapMs = 300_000,
   ) {}
 
   /** undefined when the project has no such session (another project's session included). */
@@ -24,6 +27,11 @@ export class SessionSummaryQuery {
   /** The session's and its descendants' digests, the session first. */
   family(project: string, sessionId: string): Promise<SessionDigest[] | undefined> {
     return readSessionFamily(this.client, this.database, project, sessionId);
+  }
+
+  /** The family's exchanges with their prompt and output excerpts. */
+  exchanges(project: string, family: SessionDigest[]): Promise<SessionView> {
+    return exchangesView(this.client, this.database, project, family);
   }
 
   /** Every ancestor (parent, grandparent, …) of the given sessions, by their latest parent. */
