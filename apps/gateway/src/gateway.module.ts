@@ -5,6 +5,8 @@ import { HealthModule, type ReadinessCheck } from '@agentpulse/observability';
 import { API_KEYS, ApiKeyGuard } from '@agentpulse/service-kit';
 import { LiveGateway } from './live/live.gateway';
 import { LiveSubscriptions } from './live/live-subscriptions';
+import { MonitoringController } from './monitoring.controller';
+import { PipelinesController } from './pipelines.controller';
 import { SessionsController } from './sessions.controller';
 import { StatsController } from './stats.controller';
 
@@ -22,7 +24,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.register(options.readiness)],
-      controllers: [SessionsController, StatsController],
+      controllers: [SessionsController, StatsController, PipelinesController, MonitoringController],
       providers: [
         { provide: API_KEYS, useValue: options.apiKeys },
         ...options.queries.map((query) => ({ provide: query.constructor, useValue: query })),

@@ -15,6 +15,8 @@ import {
 import { GatewayModule } from './gateway.module';
 import { LiveSubscriptions } from './live/live-subscriptions';
 import { DailyStatsQuery } from './queries/daily-stats.query';
+import { EndpointMonitoringQuery } from './queries/endpoint-monitoring.query';
+import { PipelinesQuery } from './queries/pipelines.query';
 import { SessionListQuery } from './queries/session-list.query';
 import { SessionSummaryQuery } from './queries/session-summary.query';
 
@@ -33,6 +35,8 @@ export async function startGateway({
   );
   const daily = new DailyStatsQuery(clickhouse, config.clickhouse.database);
   const sessions = new SessionListQuery(clickhouse, config.clickhouse.database);
+  const pipelines = new PipelinesQuery(clickhouse, config.clickhouse.database);
+  const monitoring = new EndpointMonitoringQuery(clickhouse, config.clickhouse.database);
   const live = new LiveSubscriptions(summaries, config.live.coalesceMs, logger);
   const changes = new ChangeFeed(config.redis.url);
   await changes.subscribe((notice) => live.onChange(notice));
@@ -40,7 +44,7 @@ export async function startGateway({
   const app = await createHttpApp(
     GatewayModule.register({
       apiKeys: config.apiKeys,
-      queries: [summaries, sessions, daily],
+      queries: [summaries, sessions, daily, pipelines, monitoring],
       live,
       readiness: [
         { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },

@@ -3,3 +3,5 @@ export * from './session-generator';
 export * from './summary-ground-truth';
 export * from './world-generator';
 export * from './kpi-ground-truth';
+export * from './ops-world';
+export * from './ops-ground-truth';
