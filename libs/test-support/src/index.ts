@@ -5,3 +5,4 @@ export * from './world-generator';
 export * from './kpi-ground-truth';
 export * from './ops-world';
 export * from './ops-ground-truth';
+export * from './session-views-ground-truth';

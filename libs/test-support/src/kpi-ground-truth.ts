@@ -102,7 +102,7 @@ export function isKnownModel(model: string, provider?: string): boolean {
 type Fields = Record<string, unknown>;
 
 /** One counted event: deduplicated, its time in epoch ms. */
-interface Ev {
+export interface Ev {
   project: string;
   id: string;
   type: string;
@@ -119,7 +119,7 @@ interface Tokens {
   cache_write: number;
 }
 
-interface MessageFacts {
+export interface MessageFacts {
   ev: Ev;
   role: string;
   agent: string;
@@ -146,7 +146,7 @@ interface TraceFacts {
 }
 
 /** Everything about one session's own events. */
-interface SessionFacts {
+export interface SessionFacts {
   key: string;
   project: string;
   sessionId: string;
@@ -168,19 +168,19 @@ export function eventTimeMs(value: unknown): number {
 }
 
 /** Byte order of two ids (UTF-8), the tie rule of docs/kpis.md. */
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Event order: time, then id; the last one is the "latest". */
-function byTimeThenId(a: Ev, b: Ev): number {
+export function byTimeThenId(a: Ev, b: Ev): number {
   return a.ts - b.ts || compareIds(a.id, b.id);
 }
 
 const isGiven = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /** The latest given value of `field` among `events` (already ordered by time, then id). */
-function latest(events: Ev[], field: string): unknown {
+export function latest(events: Ev[], field: string): unknown {
   let value: unknown;
   for (const ev of events) if (isGiven(ev.e[field])) value = ev.e[field];
   return value;
@@ -293,7 +293,7 @@ function sessionFacts(key: string, events: Ev[]): SessionFacts {
 }
 
 /** Every session with an event, keyed `${project}/${session_id}`, and each one's family. */
-class SentWorld {
+export class SentWorld {
   readonly sessions = new Map<string, SessionFacts>();
   private readonly children = new Map<string, string[]>();
 

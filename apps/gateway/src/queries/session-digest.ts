@@ -171,6 +171,14 @@ const decoders = {
 /** How many generations below a session are followed; deeper descendants are not counted. */
 const MAX_GENERATIONS = 32;
 
+/**
+ * Orders texts by UTF-16 code units, as the stored ids and paths compare in sorting keys (not
+ * by locale: `README.md` before `docs/`, `tsconfig.json` before `~/.ssh`).
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The latest of several facts by (time, id): the order every "latest value" follows. */
 export function isLater(a: { ts: number; id: string }, b: { ts: number; id: string }): boolean {
   return a.ts > b.ts || (a.ts === b.ts && a.id > b.id);
@@ -185,9 +193,11 @@ export function parentOf(events: SessionEventFact[]): string {
 }
 
 /**
- * The digests of a session and its descendants through `parent_session_id` (one read per
- * generation), or undefined when the project has no events for that session. A candidate
- * child is kept only if its current parent is the session that names it.
+ * The digests of a session and its descendants through `parent_session_id`, or undefined when
+ * the project has no events for that session. Each read fetches a generation together with
+ * the next one (its candidate children, through a subquery on the same sorting key), so a
+ * session with child sessions costs one engine call, like one without. A candidate child is
+ * kept only if its current parent is the session that names it.
  */
 export async function readSessionFamily(
   client: ClickHouseClient,
@@ -196,33 +206,52 @@ export async function readSessionFamily(
   sessionId: string,
 ): Promise<SessionDigest[] | undefined> {
   const family: SessionDigest[] = [];
+  const fetched = new Map<string, DigestRow>();
   const seen = new Set<string>();
   let frontier = new Map([[sessionId, '']]);
   for (let depth = 0; frontier.size > 0 && depth <= MAX_GENERATIONS; depth++) {
-    const rows = await queryRows<DigestRow>(
-      client,
-      `SELECT session_id, groupArrayArray(facts) AS facts,
-         groupUniqArrayArray(children) AS children
-       FROM ${database}.session_digest
-       WHERE project = {project:String} AND session_id IN {ids:Array(String)}
-       GROUP BY session_id`,
-      { project, ids: [...frontier.keys()] },
-    );
+    const missing = [...frontier.keys()].filter((id) => !fetched.has(id));
+    if (missing.length > 0)
+      for (const row of await readWithChildren(client, database, project, missing))
+        fetched.set(row.session_id, row);
     const next = new Map<string, string>();
-    for (const row of rows) {
+    // a generation in session id order, so every view lists the family the same way
+    const generation = [...frontier].sort(([a], [b]) => compareText(a, b));
+    for (const [id, parent] of generation) {
+      const row = fetched.get(id);
+      if (!row || seen.has(id)) continue;
       const digest = toDigest(row, depth);
-      const parent = frontier.get(row.session_id);
-      const hasEvents = eventCount(digest) > 0;
       const belongs = depth === 0 || parentOf(digest.session_events) === parent;
-      if (!hasEvents || !belongs || seen.has(row.session_id)) continue;
-      seen.add(row.session_id);
+      if (eventCount(digest) === 0 || !belongs) continue;
+      seen.add(id);
       family.push(digest);
-      for (const child of row.children) if (!seen.has(child)) next.set(child, row.session_id);
+      for (const child of row.children) if (!seen.has(child)) next.set(child, id);
     }
     if (depth === 0 && family.length === 0) return undefined;
     frontier = next;
   }
   return family;
+}
+
+/** The rows of `ids` and of the sessions their rows name as children. */
+function readWithChildren(
+  client: ClickHouseClient,
+  database: string,
+  project: string,
+  ids: string[],
+): Promise<DigestRow[]> {
+  return queryRows<DigestRow>(
+    client,
+    `SELECT session_id, groupArrayArray(facts) AS facts,
+       groupUniqArrayArray(children) AS children
+     FROM ${database}.session_digest
+     WHERE project = {project:String} AND session_id IN (
+       SELECT arrayJoin(arrayConcat({ids:Array(String)}, groupUniqArrayArray(children)))
+       FROM ${database}.session_digest
+       WHERE project = {project:String} AND session_id IN {ids:Array(String)})
+     GROUP BY session_id`,
+    { project, ids },
+  );
 }
 
 function toDigest(row: DigestRow, depth: number): SessionDigest {

@@ -164,12 +164,14 @@ export function fileStates(family: SessionDigest[]): FileState[] {
       else if (fact.operation === 'delete') file.deletes += 1;
       file.first_seen = Math.min(file.first_seen, fact.ts);
       file.last_seen = Math.max(file.last_seen, fact.ts);
-      // the reason of the highest-ranked report, latest among equals
-      const better =
-        fact.risk_rank > file.risk_rank ||
-        (fact.risk_rank === file.risk_rank && (!file.riskFact || isLater(fact, file.riskFact)));
-      if (better) {
+      // the highest rank reported, and the latest non-empty reason given at that rank
+      if (fact.risk_rank > file.risk_rank) {
         file.risk_rank = fact.risk_rank;
+        file.risk_reason = '';
+        file.riskFact = undefined;
+      }
+      const reasonIsLater = !file.riskFact || isLater(fact, file.riskFact);
+      if (fact.risk_rank === file.risk_rank && fact.risk_reason !== '' && reasonIsLater) {
         file.risk_reason = fact.risk_reason;
         file.riskFact = fact;
       }

@@ -48,7 +48,8 @@ export interface SessionListPage {
   matching: { sessions: number; total_tokens: number; cost_usd: number };
 }
 
-interface ListedRow extends SessionListRow {
+interface PagePosition {
+  session_id: string;
   sort_value: number;
   matching: number;
   matching_tokens: number;
@@ -79,49 +80,50 @@ export class SessionListQuery {
     const after = filter.after
       ? `WHERE (sort_value, session_id) ${filter.descending ? '<' : '>'} ({after_value:Float64}, {after_id:String})`
       : '';
-    const rows = await queryRows<ListedRow>(
+    const params = {
+      project,
+      from: filter.from,
+      to: filter.to,
+      status: filter.status,
+      directory: filter.directory,
+      project_name: filter.project_name,
+      after_value: filter.after?.value,
+      after_id: filter.after?.session_id,
+      limit: filter.limit + 1,
+    };
+    // Two steps: order every matching session by the few columns the sort and the filters need
+    // (the engine drops the unused latest-value merges, the expensive part), then read the
+    // page's rows in full.
+    const positions = await queryRows<PagePosition>(
       this.client,
-      `SELECT session_id, if(parent_id = '', NULL, parent_id) AS parent_session_id,
-         latest_title AS title, latest_directory AS directory,
-         if(latest_status = '', NULL, latest_status) AS status,
-         first_ms AS first_event_at, last_ms AS last_event_at, duration AS duration_ms,
-         message_count AS messages, tokens AS total_tokens, cost AS cost_usd, sort_value,
-         matching, matching_tokens, matching_cost
+      `SELECT session_id, sort_value, matching, matching_tokens, matching_cost
        FROM (
-         SELECT *, count() OVER () AS matching, sum(tokens) OVER () AS matching_tokens,
-           sum(cost) OVER () AS matching_cost
-         FROM (
-           SELECT session_id,
-             argMaxMerge(parent_session_id) AS parent_id, argMaxMerge(title) AS latest_title,
-             argMaxMerge(directory) AS latest_directory, argMaxMerge(status) AS latest_status,
-             toUnixTimestamp64Milli(min(first_event_at)) AS first_ms,
-             toUnixTimestamp64Milli(max(last_event_at)) AS last_ms,
-             toUnixTimestamp64Milli(argMaxMerge(started_at)) AS started_ms,
-             toUnixTimestamp64Milli(argMaxMerge(ended_at)) AS ended_ms,
-             if(started_ms > 0 AND ended_ms > 0, ended_ms - started_ms, last_ms - first_ms) AS duration,
-             sum(messages_user) + sum(messages_assistant) AS message_count,
-             sum(tokens_in) + sum(tokens_out) + sum(tokens_cache_read) + sum(tokens_cache_write) AS tokens,
-             sum(cost_usd) AS cost,
-             toFloat64(${SORT_COLUMNS[filter.sort]}) AS sort_value
-           FROM ${this.database}.session_stats
-           WHERE project = {project:String}
-           GROUP BY session_id
-           HAVING ${having.join(' AND ')}))
+         SELECT session_id, sort_value, count() OVER () AS matching,
+           sum(tokens) OVER () AS matching_tokens, sum(cost) OVER () AS matching_cost
+         FROM (${this.perSession('', filter.sort)} HAVING ${having.join(' AND ')}))
        ${after}
        ORDER BY sort_value ${order}, session_id ${order}
        LIMIT {limit:UInt32}`,
-      {
-        project,
-        from: filter.from,
-        to: filter.to,
-        status: filter.status,
-        directory: filter.directory,
-        project_name: filter.project_name,
-        after_value: filter.after?.value,
-        after_id: filter.after?.session_id,
-        limit: filter.limit + 1,
-      },
+      params,
     );
+    const full = new Map(
+      (
+        await queryRows<SessionListRow>(
+          this.client,
+          `SELECT session_id, if(parent_id = '', NULL, parent_id) AS parent_session_id,
+             latest_title AS title, latest_directory AS directory,
+             if(latest_status = '', NULL, latest_status) AS status,
+             first_ms AS first_event_at, last_ms AS last_event_at, duration AS duration_ms,
+             message_count AS messages, tokens AS total_tokens, cost AS cost_usd
+           FROM (${this.perSession('AND session_id IN {ids:Array(String)}', filter.sort)})`,
+          { project, ids: positions.map((row) => row.session_id) },
+        )
+      ).map((row) => [row.session_id, row]),
+    );
+    const rows = positions.map((position) => ({
+      ...position,
+      ...(full.get(position.session_id) as SessionListRow),
+    }));
     const more = rows.length > filter.limit;
     const shown = rows.slice(0, filter.limit);
     const last = shown[shown.length - 1];
@@ -142,6 +144,25 @@ export class SessionListQuery {
             (await this.page(project, { ...filter, after: undefined, limit: 1 })).matching
           : { sessions: 0, total_tokens: 0, cost_usd: 0 },
     };
+  }
+
+  /** Each session's own figures from session_stats (its rows merged by GROUP BY). */
+  private perSession(where: string, sort: SessionSort): string {
+    return `SELECT session_id,
+        argMaxMerge(parent_session_id) AS parent_id, argMaxMerge(title) AS latest_title,
+        argMaxMerge(directory) AS latest_directory, argMaxMerge(status) AS latest_status,
+        toUnixTimestamp64Milli(min(first_event_at)) AS first_ms,
+        toUnixTimestamp64Milli(max(last_event_at)) AS last_ms,
+        toUnixTimestamp64Milli(argMaxMerge(started_at)) AS started_ms,
+        toUnixTimestamp64Milli(argMaxMerge(ended_at)) AS ended_ms,
+        if(started_ms > 0 AND ended_ms > 0, ended_ms - started_ms, last_ms - first_ms) AS duration,
+        sum(messages_user) + sum(messages_assistant) AS message_count,
+        sum(tokens_in) + sum(tokens_out) + sum(tokens_cache_read) + sum(tokens_cache_write) AS tokens,
+        sum(cost_usd) AS cost,
+        toFloat64(${SORT_COLUMNS[sort]}) AS sort_value
+      FROM ${this.database}.session_stats
+      WHERE project = {project:String} ${where}
+      GROUP BY session_id`;
   }
 }
 

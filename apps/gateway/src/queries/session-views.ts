@@ -1,5 +1,11 @@
 import { maxDelegationDepth } from './delegation-depth';
-import { isLater, type MessageFact, type SessionDigest } from './session-digest';
+import {
+  compareText,
+  isLater,
+  parentOf,
+  type MessageFact,
+  type SessionDigest,
+} from './session-digest';
 import {
   RISK_LEVELS,
   agentTraceStates,
@@ -65,7 +71,7 @@ function groupMessages<K extends string>(
       ([value, group]) =>
         ({ [name]: value, ...tokenTotals(group) }) as Record<K, string> & TokenTotals,
     )
-    .sort((a, b) => b.total_tokens - a.total_tokens || a[name].localeCompare(b[name]));
+    .sort((a, b) => b.total_tokens - a.total_tokens || compareText(a[name], b[name]));
 }
 
 const byTime = <F extends { ts: number; id: string }>(a: F, b: F) => (isLater(a, b) ? 1 : -1);
@@ -111,7 +117,7 @@ const isEnded = (status: string) => status === 'completed' || status === 'error'
 
 export function toolsView(family: SessionDigest[]): SessionView {
   const calls = toolCallStates(family).sort(
-    (a, b) => a.first_seen - b.first_seen || a.call_id.localeCompare(b.call_id),
+    (a, b) => a.first_seen - b.first_seen || compareText(a.call_id, b.call_id),
   );
   const byTool = costBreakdown(family, calls).by_tool;
   const tools = new Map<string, typeof calls>();
@@ -131,7 +137,7 @@ export function toolsView(family: SessionDigest[]): SessionView {
   };
   const rows = [...tools]
     .map(([tool, list]) => ({ tool, ...stats(list), cost_usd: byTool[tool] ?? 0 }))
-    .sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool));
+    .sort((a, b) => b.calls - a.calls || compareText(a.tool, b.tool));
   const all = stats(calls);
   return {
     summary: {
@@ -175,7 +181,7 @@ export function toolsView(family: SessionDigest[]): SessionView {
 
 export function filesView(family: SessionDigest[]): SessionView {
   const files = fileStates(family).sort(
-    (a, b) => b.risk_rank - a.risk_rank || a.path.localeCompare(b.path),
+    (a, b) => b.risk_rank - a.risk_rank || compareText(a.path, b.path),
   );
   const extensions = new Map<
     string,
@@ -205,7 +211,7 @@ export function filesView(family: SessionDigest[]): SessionView {
     extensions.set(f.extension, row);
   }
   const byExtension = [...extensions.values()].sort(
-    (a, b) => b.files - a.files || a.extension.localeCompare(b.extension),
+    (a, b) => b.files - a.files || compareText(a.extension, b.extension),
   );
   return {
     summary: {
@@ -247,11 +253,19 @@ interface TraceNode {
   children: TraceNode[];
 }
 
-/** Traces nested under their parents (within a session); a trace whose parent is unknown is a root. */
-function delegationTree(traces: AgentTraceState[]): TraceNode[] {
+/**
+ * Traces nested under their parents. A parent trace id resolves in the trace's own session,
+ * else in the nearest ancestor session of the family (a sub-agent session's first trace names
+ * the delegating trace of its parent); unresolved, empty or itself makes a root.
+ */
+function delegationTree(family: SessionDigest[], traces: AgentTraceState[]): TraceNode[] {
+  const parentSession = new Map(family.map((d) => [d.session_id, parentOf(d.session_events)]));
   const key = (session: string, trace: string) => `${session}\u0000${trace}`;
   const ordered = [...traces].sort(
-    (a, b) => a.first_seen - b.first_seen || a.trace_id.localeCompare(b.trace_id),
+    (a, b) =>
+      a.first_seen - b.first_seen ||
+      compareText(a.trace_id, b.trace_id) ||
+      compareText(a.session_id, b.session_id),
   );
   const nodes = new Map(
     ordered.map((t) => [
@@ -270,11 +284,14 @@ function delegationTree(traces: AgentTraceState[]): TraceNode[] {
   );
   const roots: TraceNode[] = [];
   for (const node of nodes.values()) {
-    const parent =
-      node.parent_trace_id === '' || node.parent_trace_id === node.trace_id
-        ? undefined
-        : nodes.get(key(node.session_id, node.parent_trace_id));
-    (parent ? parent.children : roots).push(node);
+    let parent: TraceNode | undefined;
+    let session: string | undefined = node.session_id;
+    for (let step = 0; node.parent_trace_id !== '' && !parent && session !== undefined; step++) {
+      if (step > family.length) break; // a parent_session_id cycle
+      parent = nodes.get(key(session, node.parent_trace_id));
+      session = parentSession.get(session);
+    }
+    (parent && parent !== node ? parent.children : roots).push(node);
   }
   return roots;
 }
@@ -312,14 +329,14 @@ export function agentsView(family: SessionDigest[]): SessionView {
         ),
       };
     })
-    .sort((a, b) => b.cost_usd - a.cost_usd || a.agent.localeCompare(b.agent));
+    .sort((a, b) => b.cost_usd - a.cost_usd || compareText(a.agent, b.agent));
   return {
     summary: {
       agents: summary.agents,
       traces: traces.length,
       max_delegation_depth: maxDelegationDepth(traces),
     },
-    details: { agents, tree: delegationTree(traces) },
+    details: { agents, tree: delegationTree(family, traces) },
     charts: {
       cost_by_agent: agents.map(({ agent, cost_usd }) => ({ agent, cost_usd })),
       tokens_by_agent: agents.map(({ agent, total_tokens }) => ({ agent, total_tokens })),
