@@ -12,8 +12,20 @@ const swc = [
   },
 ];
 
+// ESM-only packages reached through CommonJS ones (@fastify/static, for the gateway's /docs):
+// Node runs them with require(esm); Jest needs them compiled to CommonJS.
+const esmOnly = ['content-disposition'];
+const swcEsm = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } },
+];
+
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swcEsm,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: {
     '^@agentpulse/(ingest|aggregator|gateway|cli)$': '<rootDir>/apps/$1/src/index.ts',
     '^@agentpulse/(.*)$': '<rootDir>/libs/$1/src/index.ts',

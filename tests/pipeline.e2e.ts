@@ -365,4 +365,89 @@ describe('the all-in-one pipeline on a real Kafka broker, ClickHouse (chDB) and 
       expect(metrics).toContain('agentpulse_ingest_events_accepted_total');
     }
   });
+
+  it('serves a cached answer only until the next committed batch', async () => {
+    const gateway = pipeline.gatewayUrl;
+    const cacheHits = async () => {
+      const metrics = await (await fetch(`${gateway}/metrics`)).text();
+      return Number(
+        /^agentpulse_gateway_cache_lookups_total\{result="hit"\} (\d+)$/m.exec(metrics)?.[1] ?? 0,
+      );
+    };
+    const message = (n: number) => ({
+      id: `cache-m${n}`,
+      type: 'message',
+      timestamp: Date.UTC(2027, 2, 3, 10, 0, n),
+      session_id: 'cache-session',
+      message_id: `cache-m${n}`,
+      role: 'user',
+    });
+    const summaryUrl = `${gateway}/v1/sessions/cache-session/summary`;
+    // a day no other test of this suite writes to
+    const statsUrl = `${gateway}/v1/stats/global?from=2027-03-03&to=2027-03-03`;
+    expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, [message(1)])).status).toBe(202);
+    await waitForConsumerCatchUp(env);
+    const before = await cacheHits();
+    for (let i = 0; i < 3; i++) {
+      expect((await getJson(summaryUrl, KEYS.alpha)).body.summary).toMatchObject({
+        messages_user: 1,
+      });
+      await getJson(statsUrl, KEYS.alpha);
+    }
+    expect(await cacheHits()).toBe(before + 4);
+    // Once the batch is committed, no cached answer from before it may be served: no polling.
+    expect((await postEvents(pipeline.ingestUrl, KEYS.alpha, [message(2)])).status).toBe(202);
+    await waitForConsumerCatchUp(env);
+    expect((await getJson(summaryUrl, KEYS.alpha)).body.summary).toMatchObject({
+      messages_user: 2,
+    });
+    const stats = (await getJson(statsUrl, KEYS.alpha)).body.details as {
+      days: Array<{ messages: number }>;
+    };
+    expect(stats.days[0].messages).toBe(2);
+    // and another project's key never gets alpha's cached answer
+    expect((await getJson(summaryUrl, KEYS.beta)).status).toBe(404);
+  });
+
+  it('describes every query endpoint in OpenAPI at /docs, generated from the code', async () => {
+    const docs = await fetch(`${pipeline.gatewayUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+    const spec = (await getJson(`${pipeline.gatewayUrl}/docs-json`)).body as {
+      paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }>;
+    };
+    const paths = Object.keys(spec.paths);
+    for (const path of [
+      '/v1/sessions',
+      '/v1/sessions/{id}/summary',
+      '/v1/sessions/{id}/tokens',
+      '/v1/sessions/{id}/tools',
+      '/v1/sessions/{id}/files',
+      '/v1/sessions/{id}/agents',
+      '/v1/sessions/{id}/timeline',
+      '/v1/sessions/{id}/exchanges',
+      '/v1/sessions/compare',
+      '/v1/stats/global',
+      '/v1/pipelines',
+      '/v1/pipelines/{id}',
+      '/v1/pipelines/stats',
+      '/v1/monitoring/endpoints',
+    ])
+      expect(paths).toContain(path);
+    const queryOf = (path: string) =>
+      (spec.paths[path].get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(queryOf('/v1/sessions')).toEqual(
+      expect.arrayContaining([
+        'from',
+        'to',
+        'status',
+        'directory',
+        'project_name',
+        'sort',
+        'limit',
+        'cursor',
+      ]),
+    );
+    expect(queryOf('/v1/monitoring/endpoints')).toEqual(expect.arrayContaining(['period']));
+  });
 });

@@ -9,6 +9,8 @@ export interface BenchPipeline {
   runtime: AgentPulseRuntime;
   ingestUrl: string;
   gatewayUrl: string;
+  /** the data directory (embedded ClickHouse under `<dataDir>/clickhouse`) */
+  dataDir: string;
   /** stops the services, the broker and Redis, and deletes the data directory */
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startBenchPipeline(): Promise<BenchPipeline> {
     runtime,
     ingestUrl: `http://127.0.0.1:${runtime.services.ingest?.port}`,
     gatewayUrl: `http://127.0.0.1:${runtime.services.gateway?.port}`,
+    dataDir,
     stop: async () => {
       await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });

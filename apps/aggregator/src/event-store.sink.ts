@@ -29,6 +29,12 @@ export function eventStoreSink(store: EventStore, changes: ChangeFeed, logger: L
     if (fresh.length > 0) {
       const counts = await store.insert(fresh, dedupToken(position, fresh));
       for (const [table, count] of counts) rowsInserted.inc({ table }, count);
+    }
+    // Before the offsets are committed, so no gateway serves a cached answer older than this
+    // batch. For all events, not only fresh ones: if this fails after the insert, the
+    // re-delivered batch is all repeats and must still advance the generation.
+    await changes.advance(changeNotices(events, Date.now()));
+    if (fresh.length > 0) {
       try {
         await changes.publish(changeNotices(fresh, Date.now()));
       } catch (error) {

@@ -7,6 +7,7 @@ import { LiveGateway } from './live/live.gateway';
 import { LiveSubscriptions } from './live/live-subscriptions';
 import { MonitoringController } from './monitoring.controller';
 import { PipelinesController } from './pipelines.controller';
+import { ResponseCache } from './response-cache';
 import { SessionsController } from './sessions.controller';
 import { StatsController } from './stats.controller';
 
@@ -14,6 +15,7 @@ export interface GatewayModuleOptions {
   apiKeys: ApiKeyRegistry;
   /** query objects, each injected into controllers by its class */
   queries: object[];
+  cache: ResponseCache;
   live: LiveSubscriptions;
   readiness: ReadinessCheck[];
 }
@@ -29,6 +31,7 @@ export class GatewayModule {
         { provide: API_KEYS, useValue: options.apiKeys },
         ...options.queries.map((query) => ({ provide: query.constructor, useValue: query })),
         { provide: LiveSubscriptions, useValue: options.live },
+        { provide: ResponseCache, useValue: options.cache },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         LiveGateway,
       ],

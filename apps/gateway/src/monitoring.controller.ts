@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Principal } from '@agentpulse/config';
 import { CurrentPrincipal, RequireScope } from '@agentpulse/service-kit';
-import { monitoringWindow } from './ops-params';
+import { ApiRead } from './openapi';
+import { monitoringQuery, monitoringWindow } from './ops-params';
 import {
   EndpointMonitoringQuery,
   type EndpointMonitoring,
@@ -17,6 +18,7 @@ export class MonitoringController {
 
   /** Per (service, method, route) over `period` ending at `until`; meta.period.end is exclusive. */
   @Get('endpoints')
+  @ApiRead('Per route: throughput, p50/p95/p99 latency, error rates, top errors', monitoringQuery)
   @RequireScope('read')
   async endpoints(
     @Query() query: Record<string, unknown>,

@@ -22,7 +22,7 @@ export interface PipelineListParams {
   after?: PipelineCursor;
 }
 
-const pipelineListSchema = z.object({
+export const pipelineListQuery = z.object({
   status: z.enum(PIPELINE_STATUSES).optional(),
   branch: name.optional(),
   environment: name.optional(),
@@ -32,7 +32,7 @@ const pipelineListSchema = z.object({
 
 /** `status`, `branch`, `environment`, `limit` (1–500, default 50) and `cursor`. */
 export function pipelineListParams(query: Record<string, unknown>): PipelineListParams {
-  const { cursor, ...filters } = parseQuery(pipelineListSchema, query);
+  const { cursor, ...filters } = parseQuery(pipelineListQuery, query);
   return {
     ...filters,
     ...(cursor === undefined ? {} : { after: decodeCursor(cursorSchema, cursor) }),
@@ -62,7 +62,7 @@ export interface MonitoringWindow {
   service?: string;
 }
 
-const monitoringSchema = z.object({
+export const monitoringQuery = z.object({
   period: z.enum(Object.keys(PERIODS) as [Period, ...Period[]]).default('1h'),
   service: name.optional(),
   until: z.iso.datetime({ offset: true }).optional(),
@@ -73,7 +73,7 @@ export function monitoringWindow(
   query: Record<string, unknown>,
   now = Date.now(),
 ): MonitoringWindow {
-  const { period, service, until } = parseQuery(monitoringSchema, query);
+  const { period, service, until } = parseQuery(monitoringQuery, query);
   const end = until === undefined ? now : Date.parse(until);
   return {
     period,

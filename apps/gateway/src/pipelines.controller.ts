@@ -1,12 +1,22 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { Principal } from '@agentpulse/config';
 import { CurrentPrincipal, RequireScope } from '@agentpulse/service-kit';
-import { pipelineListParams } from './ops-params';
+import { ApiRead } from './openapi';
+import { pipelineListParams, pipelineListQuery } from './ops-params';
 import { encodeCursor } from './page-cursor';
 import { PipelinesQuery } from './queries/pipelines.query';
 import { stepWaterfall, topFailingSteps, type PipelineStatusCounts } from './queries/pipeline-rows';
+import { ResponseCacheInterceptor } from './response-cache.interceptor';
 import { envelope, type QueryEnvelope } from './query-envelope';
-import { dayRange } from './query-params';
+import { dayRange, dayRangeQuery } from './query-params';
 
 const DAY_MS = 86_400_000;
 
@@ -24,11 +34,16 @@ interface PipelineSummary {
 
 /** CI/CD pipeline traces (CONTRACT.md `pipeline` events), by the day each was first seen. */
 @Controller('v1/pipelines')
+@UseInterceptors(ResponseCacheInterceptor)
 export class PipelinesController {
   constructor(@Inject(PipelinesQuery) private readonly pipelines: PipelinesQuery) {}
 
   /** Newest first (by last event), filtered; summary and chart cover every page. */
   @Get()
+  @ApiRead(
+    'Pipeline traces, newest first, filtered and paged',
+    dayRangeQuery.extend(pipelineListQuery.shape),
+  )
   @RequireScope('read')
   async list(
     @Query() query: Record<string, unknown>,
@@ -46,6 +61,7 @@ export class PipelinesController {
   }
 
   @Get('stats')
+  @ApiRead('Success rate, step duration percentiles and top failing steps', dayRangeQuery)
   @RequireScope('read')
   async stats(
     @Query() query: Record<string, unknown>,
@@ -67,6 +83,7 @@ export class PipelinesController {
   }
 
   @Get(':id')
+  @ApiRead('One pipeline with every step')
   @RequireScope('read')
   async pipeline(
     @Param('id') id: string,

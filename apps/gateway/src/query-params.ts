@@ -7,6 +7,14 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** A day or an instant: `2026-11-23` or any ISO-8601 date-time with an offset. */
 const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
+/** `from`/`to`: UTC days, inclusive; default the last 30 days. */
+export const dayRangeQuery = z.object({
+  from: day
+    .optional()
+    .describe('first UTC day (YYYY-MM-DD or ISO date-time), default 29 days before `to`'),
+  to: day.optional().describe('last UTC day, inclusive, default today'),
+});
+
 /** A 400 that names the offending query parameter (CONTRACT.md: "400 naming the parameter"). */
 export function badParameter(parameter: string, message: string, value?: unknown): never {
   throw new BadRequestException({ message, details: { parameter, value } });
@@ -35,9 +43,7 @@ export function dayRange(
   now = Date.now(),
   maxDays = 366,
 ): { from: string; to: string } {
-  const parsed = z
-    .object({ from: day.optional(), to: day.optional() })
-    .safeParse({ from: query.from, to: query.to });
+  const parsed = dayRangeQuery.safeParse({ from: query.from, to: query.to });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);

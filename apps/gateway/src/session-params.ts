@@ -12,7 +12,7 @@ const dayOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const text = z.string().min(1).max(1024);
 const sort = z.enum([...SESSION_SORTS, ...SESSION_SORTS.map((s) => `-${s}` as const)]);
 
-const listSchema = z.object({
+export const sessionListQuery = z.object({
   from: dayOrInstant.optional(),
   to: dayOrInstant.optional(),
   status: z.enum(['running', 'completed', 'error']).optional(),
@@ -39,7 +39,7 @@ function instant(value: string, end: boolean): number {
 export function sessionListParams(query: Record<string, unknown>): SessionListFilter & {
   sortParam: string;
 } {
-  const params = parseQuery(listSchema, query);
+  const params = parseQuery(sessionListQuery, query);
   const from = params.from === undefined ? undefined : instant(params.from, false);
   const to = params.to === undefined ? undefined : instant(params.to, true);
   if (from !== undefined && to !== undefined && from > to)
@@ -65,7 +65,7 @@ export function sessionListParams(query: Record<string, unknown>): SessionListFi
   };
 }
 
-const timelineSchema = z.object({
+export const timelineQuery = z.object({
   limit: z.coerce.number().int().min(1).max(2000).default(200),
   cursor: z.string().min(1).max(4096).optional(),
 });
@@ -74,7 +74,7 @@ export function timelineParams(query: Record<string, unknown>): {
   limit: number;
   after?: { ts: number; id: string };
 } {
-  const params = parseQuery(timelineSchema, query);
+  const params = parseQuery(timelineQuery, query);
   const cursor = z.strictObject({ ts: z.number(), id: z.string() });
   return {
     limit: params.limit,
@@ -85,8 +85,16 @@ export function timelineParams(query: Record<string, unknown>): {
 /** At most this many sessions side by side. */
 export const MAX_COMPARED = 20;
 
+export const compareQuery = z.object({
+  ids: z
+    .string()
+    .min(1)
+    .max(20_000)
+    .describe(`session ids separated by commas, at most ${MAX_COMPARED}`),
+});
+
 export function compareParams(query: Record<string, unknown>): string[] {
-  const { ids } = parseQuery(z.object({ ids: z.string().min(1).max(20_000) }), query);
+  const { ids } = parseQuery(compareQuery, query);
   const list = [
     ...new Set(
       ids

@@ -1,6 +1,15 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { Principal } from '@agentpulse/config';
 import { CurrentPrincipal, RequireScope } from '@agentpulse/service-kit';
+import { ApiRead } from './openapi';
 import { encodeCursor } from './page-cursor';
 import { SessionListQuery } from './queries/session-list.query';
 import type { SessionDigest } from './queries/session-digest';
@@ -15,12 +24,21 @@ import {
   toolsView,
   type SessionView,
 } from './queries/session-views';
+import { ResponseCacheInterceptor } from './response-cache.interceptor';
 import { envelope, type QueryEnvelope } from './query-envelope';
-import { compareParams, sessionListParams, timelineParams } from './session-params';
+import {
+  compareParams,
+  compareQuery,
+  sessionListParams,
+  sessionListQuery,
+  timelineParams,
+  timelineQuery,
+} from './session-params';
 
 type Query_ = Record<string, unknown>;
 
 @Controller('v1/sessions')
+@UseInterceptors(ResponseCacheInterceptor)
 export class SessionsController {
   constructor(
     @Inject(SessionSummaryQuery) private readonly summaries: SessionSummaryQuery,
@@ -29,6 +47,7 @@ export class SessionsController {
 
   /** Sessions with their own stats, filtered, sorted and paged. */
   @Get()
+  @ApiRead('Sessions with their own stats, filtered, sorted and paged', sessionListQuery)
   @RequireScope('read')
   async sessions(@Query() query: Query_, @CurrentPrincipal() principal: Principal) {
     const filter = sessionListParams(query);
@@ -50,6 +69,7 @@ export class SessionsController {
 
   /** KPIs of several sessions side by side, in the order asked. */
   @Get('compare')
+  @ApiRead('Summary KPIs of several sessions side by side', compareQuery)
   @RequireScope('read')
   async compare(@Query() query: Query_, @CurrentPrincipal() principal: Principal) {
     const ids = compareParams(query);
@@ -75,6 +95,7 @@ export class SessionsController {
   }
 
   @Get(':id/summary')
+  @ApiRead('Every KPI of a session and its child sessions; details.family and details.cost')
   @RequireScope('read')
   async summary(
     @Param('id') id: string,
@@ -88,24 +109,28 @@ export class SessionsController {
   }
 
   @Get(':id/tokens')
+  @ApiRead('Tokens and cost by agent, model and session')
   @RequireScope('read')
   async tokens(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.view(principal, id, tokensView);
   }
 
   @Get(':id/tools')
+  @ApiRead('Tool calls: per tool calls, failure rate, average duration, cost share')
   @RequireScope('read')
   async tools(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.view(principal, id, toolsView);
   }
 
   @Get(':id/files')
+  @ApiRead('Files read and written with their risk, by extension')
   @RequireScope('read')
   async files(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.view(principal, id, filesView);
   }
 
   @Get(':id/agents')
+  @ApiRead('Agents with messages, calls, traces, time and cost; the delegation tree')
   @RequireScope('read')
   async agents(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.view(principal, id, agentsView);
@@ -113,6 +138,7 @@ export class SessionsController {
 
   /** Every event of the family in order, a page at a time. */
   @Get(':id/timeline')
+  @ApiRead('Every event of the session family in order, paged', timelineQuery)
   @RequireScope('read')
   async timeline(
     @Param('id') id: string,
@@ -130,6 +156,7 @@ export class SessionsController {
   }
 
   @Get(':id/exchanges')
+  @ApiRead('Exchanges with their first prompt and last output')
   @RequireScope('read')
   async exchanges(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const family = await this.familyOf(principal, id);

@@ -13,6 +13,8 @@ import {
   type ServiceContext,
 } from '@agentpulse/service-kit';
 import { GatewayModule } from './gateway.module';
+import { serveOpenApi } from './openapi';
+import { ResponseCache } from './response-cache';
 import { LiveSubscriptions } from './live/live-subscriptions';
 import { DailyStatsQuery } from './queries/daily-stats.query';
 import { EndpointMonitoringQuery } from './queries/endpoint-monitoring.query';
@@ -45,6 +47,7 @@ export async function startGateway({
     GatewayModule.register({
       apiKeys: config.apiKeys,
       queries: [summaries, sessions, daily, pipelines, monitoring],
+      cache: new ResponseCache(changes, config.gateway.cacheEntries),
       live,
       readiness: [
         { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },
@@ -54,6 +57,7 @@ export async function startGateway({
     { logger, apiKeys: config.apiKeys, rateLimitPerMinute: config.gateway.rateLimitPerMinute },
   );
   app.useWebSocketAdapter(new IoAdapter(app));
+  serveOpenApi(app);
   const port = await listen(app, config.host, config.ports.gateway);
   logger.info({ port }, 'gateway listening');
   let stopped: Promise<void> | undefined;

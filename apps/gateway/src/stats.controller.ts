@@ -1,18 +1,22 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
 import type { Principal } from '@agentpulse/config';
 import { CurrentPrincipal, RequireScope } from '@agentpulse/service-kit';
+import { ApiRead } from './openapi';
 import { DailyStatsQuery, type DailyStats } from './queries/daily-stats.query';
+import { ResponseCacheInterceptor } from './response-cache.interceptor';
 import { envelope, type QueryEnvelope } from './query-envelope';
-import { dayRange } from './query-params';
+import { dayRange, dayRangeQuery } from './query-params';
 
 type Totals = Omit<DailyStats, 'day' | 'avg_session_duration_ms' | 'sessions' | 'error_rate'>;
 
 @Controller('v1/stats')
+@UseInterceptors(ResponseCacheInterceptor)
 export class StatsController {
   constructor(@Inject(DailyStatsQuery) private readonly daily: DailyStatsQuery) {}
 
   /** Totals over `from`..`to` (UTC days, inclusive) and the daily series. */
   @Get('global')
+  @ApiRead('Project totals over a range of UTC days and the daily series', dayRangeQuery)
   @RequireScope('read')
   async global(
     @Query() query: Record<string, unknown>,

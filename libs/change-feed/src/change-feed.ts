@@ -10,10 +10,14 @@ export interface ChangeNotice {
 }
 
 const CHANNEL = 'agentpulse:changes:v1';
+const generationKey = (project: string) => `agentpulse:generation:v1:${project}`;
 
 /**
- * Carries change notices from aggregators to every gateway over Redis pub/sub. Best effort by
- * design: a lost notice delays a live push, never changes a number (queries read ClickHouse).
+ * Carries change notices from aggregators to every gateway over Redis pub/sub, and keeps a
+ * per-project generation number that every stored batch increments. Notices are best effort (a
+ * lost one delays a live push); the generation is not: `advance` fails if it cannot increment
+ * it, so the aggregator retries the batch before committing, and a gateway's cached answers,
+ * tagged with the generation they were computed at, are never served after a newer batch.
  */
 export class ChangeFeed {
   private publisher?: Redis;
@@ -21,12 +25,33 @@ export class ChangeFeed {
 
   constructor(private readonly redisUrl: string) {}
 
+  /** Increments the generation of every project with a notice; throws if any increment fails. */
+  async advance(notices: ChangeNotice[]): Promise<void> {
+    const projects = [...new Set(notices.map((notice) => notice.project))];
+    if (projects.length === 0) return;
+    const pipeline = this.redis().pipeline();
+    for (const project of projects) pipeline.incr(generationKey(project));
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
   async publish(notices: ChangeNotice[]): Promise<void> {
     if (notices.length === 0) return;
-    this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
-    const pipeline = this.publisher.pipeline();
+    const pipeline = this.redis().pipeline();
     for (const notice of notices) pipeline.publish(CHANNEL, JSON.stringify(notice));
     await pipeline.exec();
+  }
+
+  /** The project's current generation (0 before its first batch). */
+  async generation(project: string): Promise<number> {
+    return Number((await this.redis().get(generationKey(project))) ?? 0);
+  }
+
+  private redis(): Redis {
+    // a bounded wait: a gateway request must not hang on an unreachable Redis
+    return (this.publisher ??= new Redis(this.redisUrl, {
+      maxRetriesPerRequest: 2,
+      commandTimeout: 2_000,
+    }));
   }
 
   async subscribe(onNotice: (notice: ChangeNotice) => void): Promise<void> {
@@ -38,8 +63,7 @@ export class ChangeFeed {
   }
 
   async ping(): Promise<void> {
-    this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 2 });
-    await this.publisher.ping();
+    await this.redis().ping();
   }
 
   async close(): Promise<void> {

@@ -32,7 +32,7 @@ export interface AgentPulseConfig {
     rateLimitPerMinute: number;
     publishTimeoutMs: number;
   };
-  gateway: { rateLimitPerMinute: number; idleGapMs: number };
+  gateway: { rateLimitPerMinute: number; idleGapMs: number; cacheEntries: number };
   /** a JSON file of file-risk rules replacing the defaults (libs/risk) */
   riskRulesFile?: string;
   live: { coalesceMs: number };
@@ -73,7 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentPulseConf
       rateLimitPerMinute: e.INGEST_RATE_LIMIT_PER_MINUTE,
       publishTimeoutMs: e.INGEST_PUBLISH_TIMEOUT_MS,
     },
-    gateway: { rateLimitPerMinute: e.GATEWAY_RATE_LIMIT_PER_MINUTE, idleGapMs: e.IDLE_GAP_MS },
+    gateway: {
+      rateLimitPerMinute: e.GATEWAY_RATE_LIMIT_PER_MINUTE,
+      idleGapMs: e.IDLE_GAP_MS,
+      cacheEntries: e.GATEWAY_CACHE_ENTRIES,
+    },
     riskRulesFile: e.AGENTPULSE_RISK_RULES_FILE,
     live: { coalesceMs: e.LIVE_COALESCE_MS },
     apiKeys: new ApiKeyRegistry(entries),

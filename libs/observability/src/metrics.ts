@@ -54,3 +54,10 @@ export const livePushes = new Counter({
   labelNames: ['scope'] as const,
   registers: [metricsRegistry],
 });
+
+export const gatewayCacheLookups = new Counter({
+  name: 'agentpulse_gateway_cache_lookups_total',
+  help: 'Query answers served from the response cache (hit), computed (miss), or computed because the generation could not be read or the cache is off (bypass)',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
