@@ -779,6 +779,8 @@ describe('SessionViewsGroundTruth', () => {
       ),
       s2('s2a', 'session', T + DAY, { directory: '/home/dev/app-2', parent_session_id: 's1' }),
       s2('s2m1', 'message', T + DAY + 1_000, { message_id: 'u', role: 'user' }),
+      // a system message is not counted in `messages` (user + assistant, as the summary's)
+      s2('s2m0', 'message', T + DAY + 500, { message_id: 's', role: 'system' }),
       s2(
         's2m2',
         'message',
