@@ -4,7 +4,8 @@
  *
  *   npm run bench:summary -- [sessionsPerProject=500] [samples=500]
  *
- * A first step towards issue 4's benchmark (100k sessions / 10M events is not loaded here).
+ * Loads through ingest (so it also exercises the pipeline); bench/query-api.bench.ts is the
+ * large-scale one (100k sessions / 10M events, bulk-loaded).
  */
 import { generateWorld } from '@agentpulse/test-support';
 import { BENCH_KEY as KEY, startBenchPipeline } from './support/bench-pipeline';

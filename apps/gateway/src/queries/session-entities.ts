@@ -179,7 +179,7 @@ export function fileStates(family: SessionDigest[]): FileState[] {
   return [...files.values()].map(({ riskFact: _, ...file }) => file);
 }
 
-/** Lower-cased extension without the dot, as the session_file_stats ALIAS column computes it. */
+/** The lower-cased extension without its dot: 1–10 ASCII letters or digits ending the path. */
 export function extensionOf(path: string): string {
   return /\.([A-Za-z0-9]{1,10})$/.exec(path)?.[1].toLowerCase() ?? '';
 }
