@@ -15,12 +15,18 @@ interface Entry {
 export class ResponseCache {
   private readonly entries?: LRUCache<string, Entry>;
 
-  /** `maxEntries` 0 turns the cache off. */
+  /** At most `maxBytes` of answers (as JSON text), least recently used out first; 0 turns it off. */
   constructor(
     private readonly feed: Pick<ChangeFeed, 'generation'>,
-    maxEntries: number,
+    maxBytes: number,
   ) {
-    if (maxEntries > 0) this.entries = new LRUCache({ max: maxEntries });
+    if (maxBytes > 0)
+      this.entries = new LRUCache({
+        maxSize: maxBytes,
+        // an answer larger than an eighth of the cache is not kept
+        maxEntrySize: Math.max(1, Math.floor(maxBytes / 8)),
+        sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry.body).length),
+      });
   }
 
   /**

@@ -47,7 +47,7 @@ export async function startGateway({
     GatewayModule.register({
       apiKeys: config.apiKeys,
       queries: [summaries, sessions, daily, pipelines, monitoring],
-      cache: new ResponseCache(changes, config.gateway.cacheEntries),
+      cache: new ResponseCache(changes, config.gateway.cacheBytes),
       live,
       readiness: [
         { name: 'clickhouse', check: () => assertClickHouseReachable(clickhouse) },

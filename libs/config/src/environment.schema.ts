@@ -64,8 +64,8 @@ export const EnvironmentSchema = z.object({
   /** requests per minute per API key */
   INGEST_RATE_LIMIT_PER_MINUTE: positiveInt(12_000),
   GATEWAY_RATE_LIMIT_PER_MINUTE: positiveInt(6_000),
-  /** query answers kept by each gateway, invalidated by every stored batch; 0 turns it off */
-  GATEWAY_CACHE_ENTRIES: z.coerce.number().int().min(0).default(5_000),
+  /** MiB of query answers kept by each gateway, invalidated by every stored batch; 0 = off */
+  GATEWAY_CACHE_MB: z.coerce.number().int().min(0).default(64),
   /** gaps between a session's events longer than this count as idle time (docs/kpis.md) */
   IDLE_GAP_MS: positiveInt(300_000),
   /** a JSON file of file-risk rules that replaces the defaults (libs/risk/README.md) */

@@ -32,7 +32,7 @@ export interface AgentPulseConfig {
     rateLimitPerMinute: number;
     publishTimeoutMs: number;
   };
-  gateway: { rateLimitPerMinute: number; idleGapMs: number; cacheEntries: number };
+  gateway: { rateLimitPerMinute: number; idleGapMs: number; cacheBytes: number };
   /** a JSON file of file-risk rules replacing the defaults (libs/risk) */
   riskRulesFile?: string;
   live: { coalesceMs: number };
@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentPulseConf
     gateway: {
       rateLimitPerMinute: e.GATEWAY_RATE_LIMIT_PER_MINUTE,
       idleGapMs: e.IDLE_GAP_MS,
-      cacheEntries: e.GATEWAY_CACHE_ENTRIES,
+      cacheBytes: e.GATEWAY_CACHE_MB * 1024 * 1024,
     },
     riskRulesFile: e.AGENTPULSE_RISK_RULES_FILE,
     live: { coalesceMs: e.LIVE_COALESCE_MS },
