@@ -1,5 +1,6 @@
 import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 import { isLater, type SessionDigest } from './session-digest';
+import { exchangeRounds } from './session-kpis';
 import { iso, type SessionView } from './session-views';
 
 /** The wire name of each kind of fact (CONTRACT.md event types). */
@@ -88,9 +89,8 @@ export function timelineView(
 const EXCERPT_CHARS = 2_000;
 
 /**
- * The family's exchanges (docs/kpis.md): per session, messages in (time, id) order; a round
- * starts at a user message not directly preceded by a user message and runs until the next.
- * Prompt and output texts are read from the messages table, only for the messages shown.
+ * The family's exchanges (exchangeRounds), with prompt and output texts read from the messages
+ * table, only for the messages shown.
  */
 export async function exchangesView(
   client: ClickHouseClient,
@@ -98,16 +98,7 @@ export async function exchangesView(
   project: string,
   family: SessionDigest[],
 ): Promise<SessionView> {
-  const rounds: Array<{ session_id: string; messages: SessionDigest['messages'] }> = [];
-  for (const d of family) {
-    const ordered = [...d.messages].sort((a, b) => (isLater(a, b) ? 1 : -1));
-    ordered.forEach((m, i) => {
-      const starts = m.role === 'user' && (i === 0 || ordered[i - 1].role !== 'user');
-      if (starts) rounds.push({ session_id: d.session_id, messages: [m] });
-      else if (rounds.length > 0 && rounds[rounds.length - 1].session_id === d.session_id)
-        rounds[rounds.length - 1].messages.push(m);
-    });
-  }
+  const rounds = exchangeRounds(family);
   const shown = rounds.flatMap((r) => {
     const lastOutput = r.messages.filter((m) => m.role === 'assistant').pop();
     return lastOutput ? [r.messages[0].id, lastOutput.id] : [r.messages[0].id];

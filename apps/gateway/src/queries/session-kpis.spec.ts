@@ -1,6 +1,6 @@
 import type { MessageFact, SessionDigest, ToolCallFact } from './session-digest';
 import { toolCallStates } from './session-entities';
-import { costBreakdown, exchangeStarts, idleTime, summarizeFamily } from './session-kpis';
+import { costBreakdown, exchangeRounds, idleTime, summarizeFamily } from './session-kpis';
 
 const message = (ts: number, id: string, extra: Partial<MessageFact> = {}): MessageFact => ({
   ts,
@@ -57,9 +57,10 @@ describe('session KPIs from digests', () => {
     const roles = ['assistant', 'user', 'user', 'assistant', 'user', 'assistant'];
     // delivered out of order: the (time, id) order decides
     const messages = roles.map((role, i) => message(i * 10, `m${i}`, { role })).reverse();
-    expect(exchangeStarts([digest('s', { messages })])).toEqual([
-      { session_id: 's', index: 1 },
-      { session_id: 's', index: 4 },
+    const rounds = exchangeRounds([digest('s', { messages })]);
+    expect(rounds.map((r) => [r.session_id, r.messages.map((m) => m.id)])).toEqual([
+      ['s', ['m1', 'm2', 'm3']],
+      ['s', ['m4', 'm5']],
     ]);
   });
 

@@ -1,5 +1,11 @@
 import { maxDelegationDepth } from './delegation-depth';
-import { isLater, parentOf, type SessionDigest, type SessionEventFact } from './session-digest';
+import {
+  isLater,
+  parentOf,
+  type MessageFact,
+  type SessionDigest,
+  type SessionEventFact,
+} from './session-digest';
 import {
   agentTraceStates,
   fileStates,
@@ -91,19 +97,43 @@ export function idleTime(sortedTimes: number[], gapMs: number): number {
   return idle;
 }
 
-/** Per session, user messages that start a round: not directly preceded by a user message. */
-export function exchangeStarts(
-  family: SessionDigest[],
-): Array<{ session_id: string; index: number }> {
-  const starts: Array<{ session_id: string; index: number }> = [];
+export interface ExchangeRound {
+  session_id: string;
+  /** the user message that starts the round, then every message up to the next round */
+  messages: MessageFact[];
+}
+
+/**
+ * The family's exchanges (docs/kpis.md): per session, messages in (time, id) order; a round
+ * starts at a user message not directly preceded by a user message and runs until the next.
+ * Messages before a session's first round belong to none.
+ */
+export function exchangeRounds(family: SessionDigest[]): ExchangeRound[] {
+  const rounds: ExchangeRound[] = [];
   for (const digest of family) {
     const ordered = [...digest.messages].sort((a, b) => (isLater(a, b) ? 1 : -1));
+    let current: ExchangeRound | undefined;
     ordered.forEach((fact, index) => {
-      if (fact.role === 'user' && (index === 0 || ordered[index - 1].role !== 'user'))
-        starts.push({ session_id: digest.session_id, index });
+      if (fact.role === 'user' && (index === 0 || ordered[index - 1].role !== 'user')) {
+        current = { session_id: digest.session_id, messages: [] };
+        rounds.push(current);
+      }
+      current?.messages.push(fact);
     });
   }
-  return starts;
+  return rounds;
+}
+
+/** Distinct non-empty agent names in the family's messages, tool calls and agent traces. */
+export function agentNames(family: SessionDigest[]): Set<string> {
+  const names = new Set<string>();
+  for (const d of family) {
+    for (const m of d.messages) names.add(m.agent);
+    for (const c of d.tool_calls) names.add(c.agent);
+    for (const t of d.agent_traces) names.add(t.agent).add(t.parent_agent);
+  }
+  names.delete('');
+  return names;
 }
 
 /** The latest non-empty value of a session-event field (docs/kpis.md). */
@@ -157,16 +187,6 @@ export function summarizeFamily(family: SessionDigest[], idleGapMs: number): Ses
   const files = fileStates(family);
   const ended_ = calls.filter((c) => c.status === 'completed' || c.status === 'error').length;
   const errors = calls.filter((c) => c.status === 'error').length;
-  const agents = new Set<string>();
-  for (const d of family) {
-    for (const m of d.messages) agents.add(m.agent);
-    for (const c of d.tool_calls) agents.add(c.agent);
-    for (const t of d.agent_traces) {
-      agents.add(t.agent);
-      agents.add(t.parent_agent);
-    }
-  }
-  agents.delete('');
   const cacheDivisor = tokens.in + tokens.cacheRead + tokens.cacheWrite;
   const summary: SessionSummary = {
     status: sessionStatus(root.session_events),
@@ -185,14 +205,14 @@ export function summarizeFamily(family: SessionDigest[], idleGapMs: number): Ses
     cost_usd: sum((m) => m.cost_usd),
     messages_user: messages.filter((m) => m.role === 'user').length,
     messages_assistant: messages.filter((m) => m.role === 'assistant').length,
-    exchanges: exchangeStarts(family).length,
+    exchanges: exchangeRounds(family).length,
     tool_calls: calls.length,
     unique_tools: new Set(calls.map((c) => c.tool)).size,
     tool_failure_rate: ended_ === 0 ? 0 : errors / ended_,
     files_read: files.filter((f) => f.reads > 0).length,
     files_written: files.filter((f) => f.writes + f.edits + f.deletes > 0).length,
     risky_files: files.filter((f) => f.risk_rank >= 3).length,
-    agents: agents.size,
+    agents: agentNames(family).size,
     max_delegation_depth: maxDelegationDepth(traces),
     skill_loads: family.reduce((total, d) => total + d.skill_loads.length, 0),
     unknown_model_messages: messages.filter((m) => m.cost_source === 'unknown_model').length,

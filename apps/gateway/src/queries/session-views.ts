@@ -13,7 +13,7 @@ import {
   toolCallStates,
   type AgentTraceState,
 } from './session-entities';
-import { costBreakdown, summarizeFamily } from './session-kpis';
+import { agentNames, costBreakdown } from './session-kpis';
 
 /** One category of a session family in depth: the `summary`, `details` and `charts` parts. */
 export interface SessionView {
@@ -297,17 +297,10 @@ function delegationTree(family: SessionDigest[], traces: AgentTraceState[]): Tra
 }
 
 export function agentsView(family: SessionDigest[]): SessionView {
-  const { summary } = summarizeFamily(family, 0);
   const messages = family.flatMap((d) => d.messages);
   const calls = toolCallStates(family);
   const traces = agentTraceStates(family);
-  const names = new Set<string>();
-  for (const d of family) {
-    for (const m of d.messages) names.add(m.agent);
-    for (const c of d.tool_calls) names.add(c.agent);
-    for (const t of d.agent_traces) names.add(t.agent).add(t.parent_agent);
-  }
-  names.delete('');
+  const names = agentNames(family);
   const agents = [...names]
     .map((agent) => {
       const own = tokenTotals(messages.filter((m) => m.agent === agent));
@@ -332,7 +325,7 @@ export function agentsView(family: SessionDigest[]): SessionView {
     .sort((a, b) => b.cost_usd - a.cost_usd || compareText(a.agent, b.agent));
   return {
     summary: {
-      agents: summary.agents,
+      agents: names.size,
       traces: traces.length,
       max_delegation_depth: maxDelegationDepth(traces),
     },
