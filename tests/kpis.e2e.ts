@@ -4,22 +4,20 @@ import {
   expectedDailyStats,
   expectedSessionKpis,
   generateWorld,
-  type GeneratedEvent,
 } from '@agentpulse/test-support';
-import { getJson, postEvents } from './support/http-client';
+import { getJson, inParallel, postGenerated } from './support/http-client';
 import {
-  KEYS,
+  keyOf,
   pipelineEnv,
   rewindConsumerGroup,
   startPipeline,
-  waitForConsumerCatchUp,
   type TestPipeline,
+  waitForConsumerCatchUp,
 } from './support/test-pipeline';
 
 jest.setTimeout(600_000);
 
 const PROJECTS = ['alpha', 'beta'];
-const keyOf = (project: string) => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
 const FROM = Date.UTC(2026, 9, 1);
 const DAYS = 7;
 
@@ -37,28 +35,6 @@ function costsMatch(got: Record<string, number>, want: Record<string, number>): 
     ),
   );
   return [...keys].every((key) => same('cost', got[key] ?? 0, want[key] ?? 0));
-}
-
-async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
-
-async function post(pipeline: TestPipeline, sent: GeneratedEvent[]): Promise<void> {
-  const batches: Array<{ project: string; events: unknown[] }> = [];
-  for (const project of PROJECTS) {
-    const events = sent.filter((g) => g.project === project).map((g) => g.event);
-    for (let i = 0; i < events.length; i += 500)
-      batches.push({ project, events: events.slice(i, i + 500) });
-  }
-  await inParallel(batches, 4, async ({ project, events }) => {
-    const response = await postEvents(pipeline.ingestUrl, keyOf(project), events);
-    expect(response).toMatchObject({ status: 202, body: { accepted: events.length } });
-  });
 }
 
 describe('every KPI of CONTRACT.md against an independent calculation', () => {
@@ -83,7 +59,7 @@ describe('every KPI of CONTRACT.md against an independent calculation', () => {
 
   beforeAll(async () => {
     pipeline = await startPipeline(env);
-    await post(pipeline, sent);
+    await postGenerated(pipeline.ingestUrl, sent, PROJECTS, keyOf);
     await waitForConsumerCatchUp(env, 180_000);
   });
   afterAll(async () => {
@@ -168,7 +144,7 @@ describe('every KPI of CONTRACT.md against an independent calculation', () => {
   });
 
   it('counts nothing twice after a full replay, a re-import and a restart', async () => {
-    await post(pipeline, sent.slice(0, 5_000));
+    await postGenerated(pipeline.ingestUrl, sent.slice(0, 5_000), PROJECTS, keyOf);
     await pipeline.stop();
     await rewindConsumerGroup(env);
     pipeline = await startPipeline(env);

@@ -9,17 +9,17 @@ import {
   type GeneratedEvent,
   type PipelineFilter,
 } from '@agentpulse/test-support';
-import { getJson, postEvents } from './support/http-client';
+import { getJson, inParallel, postEvents } from './support/http-client';
 import {
+  keyOf,
   KEYS,
   pipelineEnv,
   startPipeline,
-  waitForConsumerCatchUp,
   type TestPipeline,
+  waitForConsumerCatchUp,
 } from './support/test-pipeline';
 
 const PROJECTS = ['alpha', 'beta'] as const;
-const keyOf = (project: string) => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
 const FROM = Date.UTC(2026, 9, 1);
 const RANGE = { from: '2026-10-01', to: '2026-10-07' };
 const UNTIL = Date.UTC(2026, 9, 8, 12, 0, 0);
@@ -48,15 +48,6 @@ function mismatches(got: unknown, want: unknown, path = '$'): string[] {
 
 function expectSame(got: unknown, want: unknown): void {
   expect(mismatches(got, want).slice(0, 20)).toEqual([]);
-}
-
-async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }
 
 describe('pipeline and API-monitoring endpoints against an independent calculation', () => {

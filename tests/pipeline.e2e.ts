@@ -7,17 +7,16 @@ import {
 } from '@agentpulse/test-support';
 import { eventually, getJson, postEvents } from './support/http-client';
 import {
+  keyOf,
   KEYS,
   pipelineEnv,
   rewindConsumerGroup,
   startPipeline,
-  waitForConsumerCatchUp,
   type TestPipeline,
+  waitForConsumerCatchUp,
 } from './support/test-pipeline';
 
 jest.setTimeout(180_000);
-
-const keyOf = (project: string) => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

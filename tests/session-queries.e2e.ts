@@ -2,17 +2,17 @@ import { loadRiskRules, RiskClassifier, type FileOperation } from '@agentpulse/r
 import {
   generateWorld,
   SessionViewsGroundTruth,
-  type GeneratedEvent,
   type SessionListQuery,
   type SessionViewKind,
 } from '@agentpulse/test-support';
-import { getJson, postEvents } from './support/http-client';
+import { getJson, inParallel, postGenerated } from './support/http-client';
 import {
+  keyOf,
   KEYS,
   pipelineEnv,
   startPipeline,
-  waitForConsumerCatchUp,
   type TestPipeline,
+  waitForConsumerCatchUp,
 } from './support/test-pipeline';
 
 jest.setTimeout(300_000);
@@ -20,7 +20,6 @@ jest.setTimeout(300_000);
 type Json = Record<string, unknown>;
 
 const PROJECTS = ['alpha', 'beta'];
-const keyOf = (project: string) => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
 const FROM = Date.UTC(2026, 9, 1);
 const DAYS = 5;
 const VIEWS: SessionViewKind[] = ['tokens', 'tools', 'files', 'agents', 'exchanges'];
@@ -78,28 +77,6 @@ function report(problems: string[]) {
 
 const NONE = { count: 0, kinds: {}, first: [] };
 
-async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
-
-async function post(pipeline: TestPipeline, sent: GeneratedEvent[]): Promise<void> {
-  const batches: Array<{ project: string; events: unknown[] }> = [];
-  for (const project of PROJECTS) {
-    const events = sent.filter((g) => g.project === project).map((g) => g.event);
-    for (let i = 0; i < events.length; i += 500)
-      batches.push({ project, events: events.slice(i, i + 500) });
-  }
-  await inParallel(batches, 4, async ({ project, events }) => {
-    const response = await postEvents(pipeline.ingestUrl, keyOf(project), events);
-    expect(response).toMatchObject({ status: 202, body: { accepted: events.length } });
-  });
-}
-
 describe('session query endpoints against an independent calculation', () => {
   const env = pipelineEnv('session_queries', { INGEST_MAX_EVENTS_PER_REQUEST: '1000' });
   const sent = generateWorld({
@@ -129,7 +106,7 @@ describe('session query endpoints against an independent calculation', () => {
 
   beforeAll(async () => {
     pipeline = await startPipeline(env);
-    await post(pipeline, sent);
+    await postGenerated(pipeline.ingestUrl, sent, PROJECTS, keyOf);
     await waitForConsumerCatchUp(env, 120_000);
   });
   afterAll(async () => {

@@ -10,6 +10,9 @@ export const KEYS = {
   alphaReadOnly: 'alpha-read-0123456789abcd',
 } as const;
 
+/** The full-scope key of an e2e project (alpha or beta). */
+export const keyOf = (project: string): string => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
+
 const API_KEYS = JSON.stringify([
   { key: KEYS.alpha, project: 'alpha', scopes: ['ingest', 'read'] },
   { key: KEYS.beta, project: 'beta', scopes: ['ingest', 'read'] },
