@@ -11,22 +11,13 @@
 import { clickHouseFor } from '@agentpulse/clickhouse';
 import { loadBulkWorld, EVENTS_PER_SESSION } from './support/bulk-world';
 import { BENCH_KEY as KEY, startBenchPipeline } from './support/bench-pipeline';
+import { percentile, timedGet } from './support/request-timing';
 
 const [sessions = 100_000, samples = 1_000] = process.argv.slice(2).map(Number);
 const FROM = new Date(Date.UTC(2026, 9, 1));
 const DAYS = 30;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function timed(url: string): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${KEY}` } });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-  return performance.now() - started;
-}
+const timed = (url: string) => timedGet(url, KEY);
 
 async function main(): Promise<void> {
   const pipeline = await startBenchPipeline();

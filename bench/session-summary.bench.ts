@@ -9,20 +9,11 @@
  */
 import { generateWorld } from '@agentpulse/test-support';
 import { BENCH_KEY as KEY, startBenchPipeline } from './support/bench-pipeline';
+import { percentile, timedGet } from './support/request-timing';
 
 const [perProject = 500, samples = 500] = process.argv.slice(2).map(Number);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function timed(url: string): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${KEY}` } });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-  return performance.now() - started;
-}
+const timed = (url: string) => timedGet(url, KEY);
 
 async function main(): Promise<void> {
   const pipeline = await startBenchPipeline();
