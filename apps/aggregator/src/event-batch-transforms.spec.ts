@@ -1,3 +1,4 @@
+import { sessionKey } from '@agentpulse/clickhouse';
 import { normaliseEvent, type NormalisedEvent } from '@agentpulse/schema';
 import { changeNotices, decodeRecords, dedupToken, dropRepeats } from './event-batch-transforms';
 
@@ -63,6 +64,15 @@ describe('aggregator batch transforms', () => {
     expect(notices).toEqual([
       { project: 'p', session_ids: ['s1', 's2'], at: 5 },
       { project: 'q', session_ids: ['s9'], at: 5 },
+    ]);
+  });
+
+  it('names the sessions a batch started: those with no event stored before it', () => {
+    const events = [message('p', 'a', 's1'), message('p', 'b', 's2'), message('q', 'c', 's1')];
+    const known = new Set([sessionKey({ project: 'p', session_id: 's1' })]);
+    expect(changeNotices(events, 7, known)).toEqual([
+      { project: 'p', session_ids: ['s1', 's2'], started_session_ids: ['s2'], at: 7 },
+      { project: 'q', session_ids: ['s1'], started_session_ids: ['s1'], at: 7 },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChangeNotice } from '@agentpulse/change-feed';
-import { eventKey, RAW_TABLES } from '@agentpulse/clickhouse';
+import { eventKey, RAW_TABLES, sessionKey } from '@agentpulse/clickhouse';
 import type { ConsumedRecord } from '@agentpulse/kafka';
 import type { NormalisedEvent } from '@agentpulse/schema';
 
@@ -65,13 +65,27 @@ export function dedupToken(
   return `${position.topic}:${position.partition}:${position.firstOffset}-${position.lastOffset}:${digest.digest('hex')}`;
 }
 
-/** One notice per project naming the sessions this batch changed. */
-export function changeNotices(events: NormalisedEvent[], at: number): ChangeNotice[] {
+/**
+ * One notice per project naming the sessions this batch changed and, given the sessions
+ * stored before it ({@link sessionKey}), those it started.
+ */
+export function changeNotices(
+  events: NormalisedEvent[],
+  at: number,
+  knownSessions?: ReadonlySet<string>,
+): ChangeNotice[] {
   const byProject = new Map<string, Set<string>>();
   for (const event of events) {
     let sessions = byProject.get(event.project);
     if (!sessions) byProject.set(event.project, (sessions = new Set()));
     if (event.session_id) sessions.add(event.session_id);
   }
-  return [...byProject].map(([project, sessions]) => ({ project, session_ids: [...sessions], at }));
+  return [...byProject].map(([project, sessions]) => {
+    const notice: ChangeNotice = { project, session_ids: [...sessions], at };
+    if (knownSessions)
+      notice.started_session_ids = notice.session_ids.filter(
+        (session_id) => !knownSessions.has(sessionKey({ project, session_id })),
+      );
+    return notice;
+  });
 }

@@ -24,7 +24,8 @@ export function eventStoreSink(store: EventStore, changes: ChangeFeed, logger: L
         'skipping a record that is not an AgentPulse event',
       );
     }
-    const fresh = dropRepeats(events, await store.storedKeys(events));
+    const known = await store.lookup(events);
+    const fresh = dropRepeats(events, known.stored);
     duplicatesSkipped.inc(events.length - fresh.length);
     if (fresh.length > 0) {
       const counts = await store.insert(fresh, dedupToken(position, fresh));
@@ -36,7 +37,7 @@ export function eventStoreSink(store: EventStore, changes: ChangeFeed, logger: L
     await changes.advance(changeNotices(events, Date.now()));
     if (fresh.length > 0) {
       try {
-        await changes.publish(changeNotices(fresh, Date.now()));
+        await changes.publish(changeNotices(fresh, Date.now(), known.sessions));
       } catch (error) {
         // Live pushes are best effort; the data is stored and queries will show it.
         logger.warn({ err: error }, 'could not announce changes');

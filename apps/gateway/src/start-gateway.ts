@@ -1,4 +1,3 @@
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { ChangeFeed } from '@agentpulse/change-feed';
 import {
   assertClickHouseReachable,
@@ -16,6 +15,8 @@ import { GatewayModule } from './gateway.module';
 import { serveOpenApi } from './openapi';
 import { ResponseCache } from './response-cache';
 import { LiveSubscriptions } from './live/live-subscriptions';
+import { RedisIoAdapter } from './live/redis-io-adapter';
+import { LiveGlobalQuery } from './queries/live-global.query';
 import { DailyStatsQuery } from './queries/daily-stats.query';
 import { EndpointMonitoringQuery } from './queries/endpoint-monitoring.query';
 import { PipelinesQuery } from './queries/pipelines.query';
@@ -39,8 +40,23 @@ export async function startGateway({
   const sessions = new SessionListQuery(clickhouse, config.clickhouse.database);
   const pipelines = new PipelinesQuery(clickhouse, config.clickhouse.database);
   const monitoring = new EndpointMonitoringQuery(clickhouse, config.clickhouse.database);
-  const live = new LiveSubscriptions(summaries, config.live.coalesceMs, logger);
   const changes = new ChangeFeed(config.redis.url);
+  // Gateways reading the same database serve the same clients: they share claims and rooms.
+  const cluster = `agentpulse:live:${config.clickhouse.database}`;
+  const live = new LiveSubscriptions(
+    summaries,
+    new LiveGlobalQuery(
+      clickhouse,
+      config.clickhouse.database,
+      daily,
+      pipelines,
+      monitoring,
+      config.gateway.idleGapMs,
+    ),
+    { claim: (key, ttlMs) => changes.claim(`${cluster}:${key}`, ttlMs) },
+    config.live.coalesceMs,
+    logger,
+  );
   await changes.subscribe((notice) => live.onChange(notice));
 
   const app = await createHttpApp(
@@ -56,7 +72,8 @@ export async function startGateway({
     }),
     { logger, apiKeys: config.apiKeys, rateLimitPerMinute: config.gateway.rateLimitPerMinute },
   );
-  app.useWebSocketAdapter(new IoAdapter(app));
+  const sockets = new RedisIoAdapter(app, config.redis.url, cluster);
+  app.useWebSocketAdapter(sockets);
   serveOpenApi(app);
   const port = await listen(app, config.host, config.ports.gateway);
   logger.info({ port }, 'gateway listening');
@@ -68,6 +85,7 @@ export async function startGateway({
       (stopped ??= (async () => {
         live.close();
         await app.close();
+        await sockets.closeRedis();
         await changes.close();
         await closeClickHouse(clickhouse);
       })()),

@@ -14,7 +14,10 @@ type Totals = Omit<DailyStats, 'day' | 'avg_session_duration_ms' | 'sessions' | 
 export class StatsController {
   constructor(@Inject(DailyStatsQuery) private readonly daily: DailyStatsQuery) {}
 
-  /** Totals over `from`..`to` (UTC days, inclusive) and the daily series. */
+  /**
+   * Totals over `from`..`to` (UTC days, inclusive), the daily series, and tokens and cost by
+   * agent and by model.
+   */
   @Get('global')
   @ApiRead('Project totals over a range of UTC days and the daily series', dayRangeQuery)
   @RequireScope('read')
@@ -23,7 +26,10 @@ export class StatsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<QueryEnvelope<Totals & { error_rate: number }>> {
     const { from, to } = dayRange(query);
-    const days = await this.daily.days(principal.project, from, to);
+    const [days, breakdown] = await Promise.all([
+      this.daily.days(principal.project, from, to),
+      this.daily.breakdown({ project: principal.project, from, to }),
+    ]);
     const sum = (key: keyof Totals) => days.reduce((total, d) => total + d[key], 0);
     const keys: Array<keyof Totals> = [
       'messages',
@@ -47,7 +53,14 @@ export class StatsController {
         error_rate:
           totals.tool_calls_ended === 0 ? 0 : totals.tool_errors / totals.tool_calls_ended,
       },
-      { details: { days }, charts: { daily: days } },
+      {
+        details: { days, by_agent: breakdown.by_agent, by_model: breakdown.by_model },
+        charts: {
+          daily: days,
+          tokens_by_agent: breakdown.by_agent,
+          cost_by_model: breakdown.by_model,
+        },
+      },
     );
   }
 }

@@ -5,7 +5,9 @@ export interface ChangeNotice {
   project: string;
   /** sessions whose stats changed; empty when only sessionless data changed */
   session_ids: string[];
-  /** sessions seen for the first time in this batch */
+  /** sessions whose first events this batch stored (absent in notices of older versions) */
+  started_session_ids?: string[];
+  /** when the aggregator stored the batch (epoch ms) */
   at: number;
 }
 
@@ -60,6 +62,14 @@ export class ChangeFeed {
       onNotice(JSON.parse(message) as ChangeNotice);
     });
     await this.subscriber.subscribe(CHANNEL);
+  }
+
+  /**
+   * True for the first caller to claim `key` until `ttlMs` has passed (Redis SET NX PX):
+   * gateways sharing rooms use it so one of them announces each change.
+   */
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis().set(`agentpulse:claim:v1:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   async ping(): Promise<void> {

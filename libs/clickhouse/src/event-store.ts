@@ -7,6 +7,11 @@ export function eventKey(event: Pick<NormalisedEvent, 'project' | 'id'>): string
   return `${event.project}\u0000${event.id}`;
 }
 
+/** Identifies a session: session ids are unique within a project. */
+export function sessionKey(event: Pick<NormalisedEvent, 'project' | 'session_id'>): string {
+  return `${event.project}\u0000${event.session_id}`;
+}
+
 /**
  * Writes normalised events to the raw tables (materialized views do the rest) and answers
  * which events are already stored.
@@ -17,18 +22,40 @@ export class EventStore {
     private readonly database: string,
   ) {}
 
-  /** Keys ({@link eventKey}) of those events whose id is already stored in their project. */
-  async storedKeys(events: NormalisedEvent[]): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
-    const lookups = events.map((e) => new TupleParam([e.project, e.session_id, e.id]));
+  /**
+   * What is already stored of these events, in one statement: the keys ({@link eventKey}) of
+   * those whose id is stored in their project, and the sessions ({@link sessionKey}) that have
+   * any stored event.
+   */
+  async lookup(events: NormalisedEvent[]): Promise<{ stored: Set<string>; sessions: Set<string> }> {
+    if (events.length === 0) return { stored: new Set(), sessions: new Set() };
+    const ids = events.map((e) => new TupleParam([e.project, e.session_id, e.id]));
+    const sessionKeys = new Map<string, TupleParam>();
+    for (const e of events)
+      if (e.session_id) sessionKeys.set(sessionKey(e), new TupleParam([e.project, e.session_id]));
+    const knownSessions =
+      sessionKeys.size === 0
+        ? ''
+        : `UNION ALL
+           SELECT * FROM (
+             SELECT 'session' AS kind, project, session_id AS key FROM ${this.database}.event_ids
+             WHERE (project, session_id) IN {sessions:Array(Tuple(String, String))}
+             LIMIT 1 BY project, session_id)`;
     const result = await this.client.query({
-      query: `SELECT DISTINCT project, id FROM ${this.database}.event_ids
-              WHERE (project, session_id, id) IN {lookups:Array(Tuple(String, String, String))}`,
-      query_params: { lookups },
+      query: `SELECT * FROM (
+                SELECT DISTINCT 'id' AS kind, project, id AS key FROM ${this.database}.event_ids
+                WHERE (project, session_id, id) IN {ids:Array(Tuple(String, String, String))})
+              ${knownSessions}`,
+      query_params: { ids, sessions: [...sessionKeys.values()] },
       format: 'JSONEachRow',
     });
-    const rows = await result.json<{ project: string; id: string }>();
-    return new Set(rows.map(eventKey));
+    const stored = new Set<string>();
+    const sessions = new Set<string>();
+    for (const row of await result.json<{ kind: string; project: string; key: string }>()) {
+      if (row.kind === 'id') stored.add(eventKey({ project: row.project, id: row.key }));
+      else sessions.add(sessionKey({ project: row.project, session_id: row.key }));
+    }
+    return { stored, sessions };
   }
 
   /**

@@ -6,3 +6,5 @@ export * from './kpi-ground-truth';
 export * from './ops-world';
 export * from './ops-ground-truth';
 export * from './session-views-ground-truth';
+export * from './live-ground-truth';
+export * from './live-world';

@@ -4,17 +4,19 @@ import {
   MessageBody,
   SubscribeMessage,
   WebSocketGateway,
+  type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { API_KEYS } from '@agentpulse/service-kit';
 import type { ApiKeyRegistry, Principal } from '@agentpulse/config';
 import type { Namespace, Socket } from 'socket.io';
-import { LiveSubscriptions, roomFor, type LiveScope } from './live-subscriptions';
+import { LiveSubscriptions, projectRoom, roomFor, type LiveScope } from './live-subscriptions';
 
 interface SubscribeRequest {
   scope?: unknown;
   id?: unknown;
 }
+const MAX_SUBSCRIPTIONS = 100;
 type Ack = { ok: true } | { ok: false; error: string };
 
 function principalOf(socket: Socket): Principal {
@@ -34,9 +36,14 @@ function parseRequest(
   return '"scope" must be "global" or "session"';
 }
 
-/** socket.io namespace `/live`: handshake auth with a `read` key, subscribe → snapshot → pushes. */
-@WebSocketGateway({ namespace: '/live' })
-export class LiveGateway implements OnGatewayInit {
+/**
+ * socket.io namespace `/live`: handshake auth with a `read` key, subscribe → snapshot → pushes.
+ * Every socket is in its project's room for `session.started`. A client that reconnects
+ * subscribes again and so gets a fresh snapshot.
+ */
+// Clients only send small subscribe messages: a larger packet closes the connection.
+@WebSocketGateway({ namespace: '/live', maxHttpBufferSize: 16_384 })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(
     @Inject(API_KEYS) private readonly keys: ApiKeyRegistry,
     @Inject(LiveSubscriptions) private readonly live: LiveSubscriptions,
@@ -55,6 +62,10 @@ export class LiveGateway implements OnGatewayInit {
     });
   }
 
+  async handleConnection(socket: Socket): Promise<void> {
+    await socket.join(projectRoom(principalOf(socket).project));
+  }
+
   @SubscribeMessage('subscribe')
   async subscribe(
     @ConnectedSocket() socket: Socket,
@@ -63,8 +74,13 @@ export class LiveGateway implements OnGatewayInit {
     const request = parseRequest(body);
     if (typeof request === 'string') return { ok: false, error: request };
     const { project } = principalOf(socket);
+    // its own id and its project's room, then one room per subscription
+    if (socket.rooms.size >= MAX_SUBSCRIPTIONS + 2)
+      return { ok: false, error: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` };
     await socket.join(roomFor(project, request.scope, request.id));
-    socket.emit('kpi', await this.live.snapshot(project, request.scope, request.id));
+    const snapshot = await this.live.trySnapshot(project, request.scope, request.id);
+    if (!snapshot) return { ok: false, error: 'the KPIs could not be read just now; try again' };
+    socket.emit('kpi', snapshot);
     return { ok: true };
   }
 

@@ -20,6 +20,17 @@ export interface DailyStats {
   avg_session_duration_ms: number;
 }
 
+/** Messages, tokens and cost of one agent or one model over a range of days. */
+export interface AgentModelFigures {
+  messages: number;
+  tokens_in: number;
+  tokens_out: number;
+  tokens_cache_read: number;
+  tokens_cache_write: number;
+  total_tokens: number;
+  cost_usd: number;
+}
+
 type Range = {
   project: string;
   from: string;
@@ -50,22 +61,14 @@ export class DailyStatsQuery {
          GROUP BY day`,
         range,
       ),
-      this.rows<{ day: string; calls: number; errors: number; ended: number }>(
-        `SELECT toString(toDate(first)) AS day, count() AS calls,
-           countIf(status = 'error') AS errors, countIf(status IN ('completed', 'error')) AS ended
-         FROM (
-           SELECT min(first_seen) AS first, argMaxMerge(status) AS status
-           FROM ${this.database}.tool_call_state WHERE project = {project:String}
-           GROUP BY session_id, call_id
-           HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
-         GROUP BY day`,
-        range,
-      ),
+      this.toolCallsByDay(range),
       this.rows<{ day: string; traces: number }>(
         `SELECT toString(toDate(first)) AS day, count() AS traces
          FROM (
            SELECT min(first_seen) AS first FROM ${this.database}.agent_trace_state
-           WHERE project = {project:String} GROUP BY session_id, trace_id
+           WHERE project = {project:String}
+             AND (session_id, trace_id) IN (${touchedIn(this.database, 'agent_trace_state', 'session_id, trace_id', 'first_seen', 'last_seen')})
+           GROUP BY session_id, trace_id
            HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
          GROUP BY day`,
         range,
@@ -78,7 +81,9 @@ export class DailyStatsQuery {
              toUnixTimestamp64Milli(argMaxMerge(ended_at)) AS ended,
              if(started > 0 AND ended > 0, ended - started,
                 toUnixTimestamp64Milli(last) - toUnixTimestamp64Milli(first)) AS duration
-           FROM ${this.database}.session_stats WHERE project = {project:String}
+           FROM ${this.database}.session_stats
+           WHERE project = {project:String}
+             AND session_id IN (${touchedIn(this.database, 'session_stats', 'session_id', 'first_event_at', 'last_event_at')})
            GROUP BY session_id
            HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
          GROUP BY day`,
@@ -118,9 +123,79 @@ export class DailyStatsQuery {
     return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
+  /**
+   * Tool calls first seen on each day of the range, with their final status: all calls, those
+   * whose latest status is `error`, and those whose latest status is `completed` or `error`.
+   */
+  toolCallsByDay(
+    range: Range,
+  ): Promise<Array<{ day: string; calls: number; errors: number; ended: number }>> {
+    return this.rows(
+      `SELECT toString(toDate(first)) AS day, count() AS calls,
+         countIf(status = 'error') AS errors, countIf(status IN ('completed', 'error')) AS ended
+       FROM (
+         SELECT min(first_seen) AS first, argMaxMerge(status) AS status
+         FROM ${this.database}.tool_call_state
+         WHERE project = {project:String}
+           AND (session_id, call_id) IN (${touchedIn(this.database, 'tool_call_state', 'session_id, call_id', 'first_seen', 'last_seen')})
+         GROUP BY session_id, call_id
+         HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
+       GROUP BY day`,
+      range,
+    );
+  }
+
+  /**
+   * Tokens and cost over the range by agent and by model ('' when a message named none), most
+   * tokens (or cost) first, then by name.
+   */
+  async breakdown(range: Range): Promise<{
+    by_agent: Array<AgentModelFigures & { agent: string }>;
+    by_model: Array<AgentModelFigures & { model: string }>;
+  }> {
+    const figures = (key: 'agent' | 'model') =>
+      this.rows<AgentModelFigures & Record<typeof key, string>>(
+        `SELECT ${key}, sum(messages) AS messages, sum(tokens_in) AS tokens_in,
+           sum(tokens_out) AS tokens_out, sum(tokens_cache_read) AS tokens_cache_read,
+           sum(tokens_cache_write) AS tokens_cache_write,
+           sum(tokens_in + tokens_out + tokens_cache_read + tokens_cache_write) AS total_tokens,
+           sum(cost_usd) AS cost_usd
+         FROM ${this.database}.daily_agent_model_stats
+         WHERE project = {project:String} AND day BETWEEN {from:Date} AND {to:Date}
+         GROUP BY ${key}`,
+        range,
+      );
+    const [agents, models] = await Promise.all([figures('agent'), figures('model')]);
+    return {
+      by_agent: agents.sort((a, b) => b.total_tokens - a.total_tokens || compare(a.agent, b.agent)),
+      by_model: models.sort((a, b) => b.cost_usd - a.cost_usd || compare(a.model, b.model)),
+    };
+  }
+
   private rows<T>(query: string, params: Range): Promise<T[]> {
     return queryRows<T>(this.client, query, params);
   }
+}
+
+/**
+ * The keys of a state table's entities that have a row touching the range. An entity first
+ * seen inside the range has such a row (the one holding its first event), so this narrows the
+ * GROUP BY to a superset of the entities the HAVING keeps, instead of every entity ever seen.
+ */
+function touchedIn(
+  database: string,
+  table: string,
+  keys: string,
+  first: string,
+  last: string,
+): string {
+  return `SELECT ${keys} FROM ${database}.${table}
+    WHERE project = {project:String} AND ${last} >= toDateTime64({from:Date}, 3, 'UTC')
+      AND ${first} < toDateTime64({to:Date} + 1, 3, 'UTC')`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function emptyDay(day: string): DailyStats {

@@ -1,6 +1,6 @@
 import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 import type { MonitoringWindow } from '../ops-params';
-import { durationPercentilesSql } from './nearest-rank-percentile';
+import { durationPercentilesSql, nearestRankSql } from './nearest-rank-percentile';
 
 /**
  * Figures of a set of requests. `errors` are server errors (status ≥ 500), the service's own
@@ -120,6 +120,16 @@ export class EndpointMonitoringQuery {
       endpoints,
       buckets: fillBuckets(buckets, window),
     };
+  }
+
+  /** p95 request duration over the window, all routes together; null without requests. */
+  async p95(project: string, window: MonitoringWindow): Promise<number | null> {
+    const [row] = await this.rows<{ p95: number | null }>(
+      `SELECT ${nearestRankSql('arraySort(groupArray(duration_ms))', 95)} AS p95`,
+      project,
+      window,
+    );
+    return row?.p95 ?? null;
   }
 
   private rows<T>(

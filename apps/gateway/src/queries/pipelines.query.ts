@@ -148,6 +148,11 @@ export class PipelinesQuery {
     };
   }
 
+  /** Pipelines first seen in the range, by latest status. */
+  async counts(project: string, range: DayRange): Promise<PipelineStatusCounts> {
+    return tallyByDay(await this.statusCounts({ project, ...range }, []), range).total;
+  }
+
   /** Pipelines per (first-seen day, latest status) among those matching `filters`. */
   private statusCounts(
     values: Record<string, unknown>,

@@ -51,21 +51,6 @@ export class SessionSummaryQuery {
     return [...found];
   }
 
-  /** Totals over every session of the project (the live `global` scope). */
-  async forProject(project: string): Promise<Record<string, number>> {
-    const [row] = await this.rows<Record<string, number>>(
-      `SELECT uniqExact(session_id) AS sessions, sum(tokens_in) AS tokens_in,
-         sum(tokens_out) AS tokens_out, sum(tokens_cache_read) AS tokens_cache_read,
-         sum(tokens_cache_write) AS tokens_cache_write,
-         sum(tokens_in + tokens_out + tokens_cache_read + tokens_cache_write) AS total_tokens,
-         sum(cost_usd) AS cost_usd, sum(messages_user) AS messages_user,
-         sum(messages_assistant) AS messages_assistant
-       FROM ${this.database}.session_stats WHERE project = {project:String}`,
-      { project },
-    );
-    return row;
-  }
-
   private rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
     return queryRows<T>(this.client, query, params);
   }
