@@ -3,3 +3,4 @@ export { startLocalKafka, type LocalKafka, type LocalKafkaOptions } from './kafk
 export { startLocalRedis, type LocalRedis, type LocalRedisOptions } from './redis-server';
 export { PrerequisiteMissingError, ServiceStartError } from './local-infra-errors';
 export { silentLog, type LocalInfraLog } from './local-infra-log';
+export { findFreePort } from './free-port';

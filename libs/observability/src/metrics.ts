@@ -55,6 +55,14 @@ export const livePushes = new Counter({
   registers: [metricsRegistry],
 });
 
+export const liveSnapshotDuration = new Histogram({
+  name: 'agentpulse_gateway_live_snapshot_seconds',
+  help: 'Time to read the KPIs of one live push or subscription snapshot',
+  labelNames: ['scope'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
+
 export const gatewayCacheLookups = new Counter({
   name: 'agentpulse_gateway_cache_lookups_total',
   help: 'Query answers served from the response cache (hit), computed (miss), or computed because the generation could not be read or the cache is off (bypass)',

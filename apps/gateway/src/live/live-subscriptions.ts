@@ -1,5 +1,5 @@
 import type { ChangeNotice } from '@agentpulse/change-feed';
-import { livePushes, type Logger } from '@agentpulse/observability';
+import { livePushes, liveSnapshotDuration, type Logger } from '@agentpulse/observability';
 import type { Namespace } from 'socket.io';
 import type { GlobalSummary, LiveGlobalQuery } from '../queries/live-global.query';
 import {
@@ -77,6 +77,15 @@ export class LiveSubscriptions {
   }
 
   async snapshot(project: string, scope: LiveScope, id?: string): Promise<KpiMessage> {
+    const timer = liveSnapshotDuration.startTimer({ scope });
+    try {
+      return await this.read(project, scope, id);
+    } finally {
+      timer();
+    }
+  }
+
+  private async read(project: string, scope: LiveScope, id?: string): Promise<KpiMessage> {
     const now = Date.now();
     const at = new Date(now).toISOString();
     if (scope === 'global') {
@@ -180,11 +189,15 @@ export class LiveSubscriptions {
     state.timer = undefined;
     state.running = true;
     state.pending = false;
+    // The window counts from the start of a push, so a slow read does not stretch it.
+    state.lastPushAt = Date.now();
     let retry = false;
     try {
       if (!(await this.claims.claim(`push:${room}`, this.coalesceMs))) {
         retry = !state.lostClaim;
         state.lostClaim = retry;
+        // the winner's claim was taken before this answer, so it has expired a window from now
+        state.lastPushAt = Date.now();
         return;
       }
       state.lostClaim = false;
@@ -195,7 +208,6 @@ export class LiveSubscriptions {
       this.logger.warn({ err: error, scope }, 'live kpi push failed');
     } finally {
       state.running = false;
-      state.lastPushAt = Date.now();
       if (state.pending || retry) this.markDirty(project, scope, id);
       else if (!this.hasLocalMembers(room)) this.rooms.delete(room);
     }

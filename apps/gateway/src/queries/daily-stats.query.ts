@@ -133,16 +133,23 @@ export class DailyStatsQuery {
     return this.rows(
       `SELECT toString(toDate(first)) AS day, count() AS calls,
          countIf(status = 'error') AS errors, countIf(status IN ('completed', 'error')) AS ended
-       FROM (
-         SELECT min(first_seen) AS first, argMaxMerge(status) AS status
-         FROM ${this.database}.tool_call_state
-         WHERE project = {project:String}
-           AND (session_id, call_id) IN (${touchedIn(this.database, 'tool_call_state', 'session_id, call_id', 'first_seen', 'last_seen')})
-         GROUP BY session_id, call_id
-         HAVING toDate(first) BETWEEN {from:Date} AND {to:Date})
+       FROM (${this.toolCallsFirstSeenIn()})
        GROUP BY day`,
       range,
     );
+  }
+
+  /**
+   * SQL: each tool call first seen in the range (parameters `project`, `from`, `to`) as
+   * (`first`, `status`): its first time and latest status.
+   */
+  toolCallsFirstSeenIn(): string {
+    return `SELECT min(first_seen) AS first, argMaxMerge(status) AS status
+      FROM ${this.database}.tool_call_state
+      WHERE project = {project:String}
+        AND (session_id, call_id) IN (${touchedIn(this.database, 'tool_call_state', 'session_id, call_id', 'first_seen', 'last_seen')})
+      GROUP BY session_id, call_id
+      HAVING toDate(first) BETWEEN {from:Date} AND {to:Date}`;
   }
 
   /**

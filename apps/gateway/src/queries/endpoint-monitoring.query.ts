@@ -60,6 +60,9 @@ interface RouteColumns {
 }
 
 const TOP_ERRORS = 5;
+const WINDOW = `WHERE project = {project:String}
+  AND ts >= fromUnixTimestamp64Milli({start:Int64}, 'UTC')
+  AND ts < fromUnixTimestamp64Milli({end:Int64}, 'UTC')`;
 const COUNTS = `count() AS requests, countIf(status_code >= 500) AS errors,
   countIf(status_code BETWEEN 400 AND 499) AS client_errors`;
 
@@ -122,14 +125,13 @@ export class EndpointMonitoringQuery {
     };
   }
 
-  /** p95 request duration over the window, all routes together; null without requests. */
-  async p95(project: string, window: MonitoringWindow): Promise<number | null> {
-    const [row] = await this.rows<{ p95: number | null }>(
-      `SELECT ${nearestRankSql('arraySort(groupArray(duration_ms))', 95)} AS p95`,
-      project,
-      window,
-    );
-    return row?.p95 ?? null;
+  /**
+   * SQL: the nearest-rank p95 of the request durations in [`start`, `end`) (parameters
+   * `project`, `start`, `end`, epoch ms) over all routes; NULL without requests.
+   */
+  p95Sql(): string {
+    return `SELECT ${nearestRankSql('arraySort(groupArray(duration_ms))', 95)}
+      FROM ${this.database}.http_requests ${WINDOW}`;
   }
 
   private rows<T>(
@@ -141,10 +143,7 @@ export class EndpointMonitoringQuery {
     const service = window.service === undefined ? '' : 'AND service = {service:String}';
     return queryRows<T>(
       this.client,
-      `${select} FROM ${this.database}.http_requests
-       WHERE project = {project:String}
-         AND ts >= fromUnixTimestamp64Milli({start:Int64}, 'UTC')
-         AND ts < fromUnixTimestamp64Milli({end:Int64}, 'UTC') ${service} ${tail}`,
+      `${select} FROM ${this.database}.http_requests ${WINDOW} ${service} ${tail}`,
       {
         project,
         start: window.start,

@@ -34,20 +34,29 @@ export interface GlobalSummary {
 export const TOKENS_PER_MINUTE_WINDOW = 5;
 const HOUR_MS = 3_600_000;
 
-type Totals = Pick<
-  GlobalSummary,
-  | 'sessions'
-  | 'tokens_in'
-  | 'tokens_out'
-  | 'tokens_cache_read'
-  | 'tokens_cache_write'
-  | 'total_tokens'
-  | 'cost_usd'
-  | 'messages_user'
-  | 'messages_assistant'
-  | 'active_sessions'
->;
+interface Row {
+  sessions: number;
+  in_sum: number;
+  out_sum: number;
+  cache_read_sum: number;
+  cache_write_sum: number;
+  cost_sum: number;
+  user_sum: number;
+  assistant_sum: number;
+  active_sessions: number;
+  window_tokens: number;
+  cost_today_usd: number;
+  api_p95_ms: number | null;
+  calls: [number, number];
+  pipelines: [number, number];
+}
 
+/**
+ * Reads the global scope in one statement: chDB runs statements one at a time, and under
+ * ingest load every statement waits behind inserts, so one statement waits once. The day
+ * figures use the same SQL as /v1/stats/global and /v1/pipelines/stats, the p95 the same as
+ * /v1/monitoring/endpoints.
+ */
 export class LiveGlobalQuery {
   constructor(
     private readonly client: ClickHouseClient,
@@ -61,79 +70,68 @@ export class LiveGlobalQuery {
 
   /** Every figure is computed as of `at` (epoch ms), the time the `kpi` message carries. */
   async forProject(project: string, at: number): Promise<GlobalSummary> {
+    const db = this.database;
     const today = new Date(at).toISOString().slice(0, 10);
-    const range = { project, from: today, to: today };
-    const [totals, recent, calls, pipelines, p95] = await Promise.all([
-      this.totals(project, at),
-      this.recent(project, at, today),
-      this.daily.toolCallsByDay(range),
-      this.pipelines.counts(project, range),
-      this.monitoring.p95(project, {
-        period: '1h',
-        start: at - HOUR_MS,
-        end: at,
-        bucketMs: HOUR_MS,
-      }),
-    ]);
-    const ended = calls.reduce((sum, day) => sum + day.ended, 0);
-    const errors = calls.reduce((sum, day) => sum + day.errors, 0);
-    const finished = pipelines.success + pipelines.failed;
-    return {
-      ...totals,
-      ...recent,
-      tool_failure_rate: ended === 0 ? 0 : errors / ended,
-      pipeline_success_rate: finished === 0 ? null : pipelines.success / finished,
-      api_p95_ms: p95,
-    };
-  }
-
-  /** Sums over the session rows, and the active sessions among those touched recently. */
-  private async totals(project: string, at: number): Promise<Totals> {
-    // total_tokens is added here: inside sum(), `tokens_in` would name the alias, not the column
-    const [row] = await queryRows<Omit<Totals, 'total_tokens'>>(
-      this.client,
-      `SELECT uniqExact(session_id) AS sessions, sum(tokens_in) AS tokens_in,
-         sum(tokens_out) AS tokens_out, sum(tokens_cache_read) AS tokens_cache_read,
-         sum(tokens_cache_write) AS tokens_cache_write, sum(cost_usd) AS cost_usd, sum(messages_user) AS messages_user,
-         sum(messages_assistant) AS messages_assistant,
-         (SELECT count() FROM (
-            SELECT max(last_event_at) AS last, argMaxMerge(status) AS latest_status
-            FROM ${this.database}.session_stats
-            WHERE project = {project:String} AND session_id IN (
-              SELECT session_id FROM ${this.database}.session_stats
-              WHERE project = {project:String} AND last_event_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))
-            GROUP BY session_id
-            HAVING last > fromUnixTimestamp64Milli({since:Int64}, 'UTC')
-              AND latest_status NOT IN ('completed', 'error'))) AS active_sessions
-       FROM ${this.database}.session_stats WHERE project = {project:String}`,
-      { project, since: at - this.idleGapMs },
-    );
-    const total_tokens =
-      row.tokens_in + row.tokens_out + row.tokens_cache_read + row.tokens_cache_write;
-    return { ...row, total_tokens };
-  }
-
-  /** Tokens per minute over the recent minutes and today's cost, from the rollups. */
-  private async recent(
-    project: string,
-    at: number,
-    today: string,
-  ): Promise<Pick<GlobalSummary, 'tokens_per_minute' | 'cost_today_usd'>> {
     const minute = Math.floor(at / 60_000) * 60;
-    const [row] = await queryRows<{ window_tokens: number; cost_today: number }>(
+    // Aliases differ from column names: inside sum(), `tokens_in` would name an alias.
+    const [row] = await queryRows<Row>(
       this.client,
       `SELECT
-         (SELECT sum(total_tokens) FROM ${this.database}.minute_stats
-          WHERE project = {project:String}
-            AND minute BETWEEN toDateTime({first:UInt32}, 'UTC') AND toDateTime({last:UInt32}, 'UTC'))
+         uniqExact(session_id) AS sessions, sum(tokens_in) AS in_sum,
+         sum(tokens_out) AS out_sum, sum(tokens_cache_read) AS cache_read_sum,
+         sum(tokens_cache_write) AS cache_write_sum, sum(cost_usd) AS cost_sum,
+         sum(messages_user) AS user_sum, sum(messages_assistant) AS assistant_sum,
+         (SELECT count() FROM (
+            SELECT max(last_event_at) AS last, argMaxMerge(status) AS latest_status
+            FROM ${db}.session_stats
+            WHERE project = {project:String} AND session_id IN (
+              SELECT session_id FROM ${db}.session_stats
+              WHERE project = {project:String}
+                AND last_event_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC'))
+            GROUP BY session_id
+            HAVING last > fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+              AND latest_status NOT IN ('completed', 'error'))) AS active_sessions,
+         (SELECT sum(total_tokens) FROM ${db}.minute_stats
+          WHERE project = {project:String} AND minute BETWEEN
+            toDateTime({first_minute:UInt32}, 'UTC') AND toDateTime({last_minute:UInt32}, 'UTC'))
            AS window_tokens,
-         (SELECT sum(cost_usd) FROM ${this.database}.daily_stats
-          WHERE project = {project:String} AND day = {today:Date}) AS cost_today`,
-      { project, first: minute - (TOKENS_PER_MINUTE_WINDOW - 1) * 60, last: minute, today },
+         (SELECT sum(cost_usd) FROM ${db}.daily_stats
+          WHERE project = {project:String} AND day = {from:Date}) AS cost_today_usd,
+         (SELECT tuple(countIf(status = 'error'), countIf(status IN ('completed', 'error')))
+          FROM (${this.daily.toolCallsFirstSeenIn()})) AS calls,
+         (SELECT tuple(countIf(latest_status = 'success'), countIf(latest_status = 'failed'))
+          FROM (${this.pipelines.pipelinesFirstSeenIn()})) AS pipelines,
+         (${this.monitoring.p95Sql()}) AS api_p95_ms
+       FROM ${db}.session_stats WHERE project = {project:String}`,
+      {
+        project,
+        since: at - this.idleGapMs,
+        first_minute: minute - (TOKENS_PER_MINUTE_WINDOW - 1) * 60,
+        last_minute: minute,
+        from: today,
+        to: today,
+        start: at - HOUR_MS,
+        end: at,
+      },
     );
+    const [errors, ended] = row.calls;
+    const [success, failed] = row.pipelines;
     return {
-      tokens_per_minute: Number(row.window_tokens) / TOKENS_PER_MINUTE_WINDOW,
-      cost_today_usd: Number(row.cost_today),
+      sessions: row.sessions,
+      tokens_in: row.in_sum,
+      tokens_out: row.out_sum,
+      tokens_cache_read: row.cache_read_sum,
+      tokens_cache_write: row.cache_write_sum,
+      total_tokens: row.in_sum + row.out_sum + row.cache_read_sum + row.cache_write_sum,
+      cost_usd: row.cost_sum,
+      messages_user: row.user_sum,
+      messages_assistant: row.assistant_sum,
+      active_sessions: row.active_sessions,
+      tokens_per_minute: row.window_tokens / TOKENS_PER_MINUTE_WINDOW,
+      cost_today_usd: row.cost_today_usd,
+      tool_failure_rate: ended === 0 ? 0 : errors / ended,
+      pipeline_success_rate: success + failed === 0 ? null : success / (success + failed),
+      api_p95_ms: row.api_p95_ms,
     };
   }
 }

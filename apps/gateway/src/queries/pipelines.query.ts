@@ -148,11 +148,6 @@ export class PipelinesQuery {
     };
   }
 
-  /** Pipelines first seen in the range, by latest status. */
-  async counts(project: string, range: DayRange): Promise<PipelineStatusCounts> {
-    return tallyByDay(await this.statusCounts({ project, ...range }, []), range).total;
-  }
-
   /** Pipelines per (first-seen day, latest status) among those matching `filters`. */
   private statusCounts(
     values: Record<string, unknown>,
@@ -179,7 +174,11 @@ export class PipelinesQuery {
     return new Map(rows.map((row) => [row.pipeline_id, row.step_count]));
   }
 
-  private pipelinesFirstSeenIn(): string {
+  /**
+   * SQL: each pipeline first seen in the range (parameters `project`, `from`, `to`) with its
+   * latest state, e.g. `latest_status`.
+   */
+  pipelinesFirstSeenIn(): string {
     return `SELECT ${STATE_COLUMNS} FROM ${this.database}.pipeline_state
       WHERE project = {project:String} GROUP BY pipeline_id
       HAVING toDate(min(first_seen)) BETWEEN {from:Date} AND {to:Date}`;
