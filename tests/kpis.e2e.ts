@@ -1,5 +1,6 @@
 import { loadRiskRules, RiskClassifier } from '@agentpulse/risk';
 import {
+  expectedAgentModelBreakdown,
   expectedCostBreakdown,
   expectedDailyStats,
   expectedSessionKpis,
@@ -122,6 +123,34 @@ describe('every KPI of CONTRACT.md against an independent calculation', () => {
     return problems;
   }
 
+  /** Tokens by agent and cost by model over `from`..`to`, per project. */
+  async function breakdownMismatches(from: string, to: string): Promise<string[]> {
+    const problems: string[] = [];
+    for (const project of PROJECTS) {
+      const { body } = await getJson(
+        `${pipeline.gatewayUrl}/v1/stats/global?from=${from}&to=${to}`,
+        keyOf(project),
+      );
+      const charts = body.charts as Record<string, Array<Record<string, number | string>>>;
+      const want = expectedAgentModelBreakdown(sent, project, { from, to });
+      for (const [chart, key, groups] of [
+        ['tokens_by_agent', 'agent', want.by_agent],
+        ['cost_by_model', 'model', want.by_model],
+      ] as const) {
+        const got = new Map(charts[chart].map((row) => [row[key], row]));
+        if (got.size !== groups.size)
+          problems.push(`${project} ${chart}: ${got.size} rows, want ${groups.size}`);
+        for (const [name, totals] of groups)
+          for (const [field, value] of Object.entries(totals))
+            if (!same(field, got.get(name)?.[field], value))
+              problems.push(
+                `${project} ${chart} ${name}.${field}: got ${String(got.get(name)?.[field])}, want ${value}`,
+              );
+      }
+    }
+    return problems;
+  }
+
   it('generates a world worth checking', () => {
     expect(sessions.size).toBeGreaterThanOrEqual(1_000);
     const types = new Set(sent.map((g) => g.event.type));
@@ -141,6 +170,12 @@ describe('every KPI of CONTRACT.md against an independent calculation', () => {
 
   it('answers every daily stat exactly', async () => {
     expect((await dailyMismatches()).slice(0, 20)).toEqual([]);
+  });
+
+  it('answers tokens by agent and cost by model over a range exactly', async () => {
+    const day = (offset: number) => new Date(FROM + offset * 86_400_000).toISOString().slice(0, 10);
+    expect(await breakdownMismatches(day(-5), day(DAYS + 2))).toEqual([]);
+    expect(await breakdownMismatches(day(2), day(3))).toEqual([]);
   });
 
   it('counts nothing twice after a full replay, a re-import and a restart', async () => {

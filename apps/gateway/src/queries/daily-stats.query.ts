@@ -161,21 +161,30 @@ export class DailyStatsQuery {
     by_model: Array<AgentModelFigures & { model: string }>;
   }> {
     const figures = (key: 'agent' | 'model') =>
-      this.rows<AgentModelFigures & Record<typeof key, string>>(
+      this.rows<Omit<AgentModelFigures, 'total_tokens'> & Record<typeof key, string>>(
         `SELECT ${key}, sum(messages) AS messages, sum(tokens_in) AS tokens_in,
            sum(tokens_out) AS tokens_out, sum(tokens_cache_read) AS tokens_cache_read,
-           sum(tokens_cache_write) AS tokens_cache_write,
-           sum(tokens_in + tokens_out + tokens_cache_read + tokens_cache_write) AS total_tokens,
-           sum(cost_usd) AS cost_usd
+           sum(tokens_cache_write) AS tokens_cache_write, sum(cost_usd) AS cost_usd
          FROM ${this.database}.daily_agent_model_stats
          WHERE project = {project:String} AND day BETWEEN {from:Date} AND {to:Date}
          GROUP BY ${key}`,
         range,
       );
+    // total_tokens is added here: inside sum(), `tokens_in` would name the alias above
+    const withTotal = <T extends Omit<AgentModelFigures, 'total_tokens'>>(rows: T[]) =>
+      rows.map((row) => ({
+        ...row,
+        total_tokens:
+          row.tokens_in + row.tokens_out + row.tokens_cache_read + row.tokens_cache_write,
+      }));
     const [agents, models] = await Promise.all([figures('agent'), figures('model')]);
+    const byAgent = withTotal(agents);
+    const byModel = withTotal(models);
     return {
-      by_agent: agents.sort((a, b) => b.total_tokens - a.total_tokens || compare(a.agent, b.agent)),
-      by_model: models.sort((a, b) => b.cost_usd - a.cost_usd || compare(a.model, b.model)),
+      by_agent: byAgent.sort(
+        (a, b) => b.total_tokens - a.total_tokens || compare(a.agent, b.agent),
+      ),
+      by_model: byModel.sort((a, b) => b.cost_usd - a.cost_usd || compare(a.model, b.model)),
     };
   }
 
