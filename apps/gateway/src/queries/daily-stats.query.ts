@@ -154,7 +154,8 @@ export class DailyStatsQuery {
 
   /**
    * Tokens and cost over the range by agent and by model ('' when a message named none), most
-   * tokens (or cost) first, then by name.
+   * tokens (or cost) first, then by name. The total names the table's columns (`s.`):
+   * unqualified they would be the sums aliased above, an aggregate inside an aggregate.
    */
   async breakdown(range: Range): Promise<{
     by_agent: Array<AgentModelFigures & { agent: string }>;
@@ -165,9 +166,10 @@ export class DailyStatsQuery {
         `SELECT ${key}, sum(messages) AS messages, sum(tokens_in) AS tokens_in,
            sum(tokens_out) AS tokens_out, sum(tokens_cache_read) AS tokens_cache_read,
            sum(tokens_cache_write) AS tokens_cache_write,
-           sum(tokens_in + tokens_out + tokens_cache_read + tokens_cache_write) AS total_tokens,
+           sum(s.tokens_in + s.tokens_out + s.tokens_cache_read + s.tokens_cache_write)
+             AS total_tokens,
            sum(cost_usd) AS cost_usd
-         FROM ${this.database}.daily_agent_model_stats
+         FROM ${this.database}.daily_agent_model_stats AS s
          WHERE project = {project:String} AND day BETWEEN {from:Date} AND {to:Date}
          GROUP BY ${key}`,
         range,
