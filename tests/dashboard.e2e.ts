@@ -247,9 +247,17 @@ describe('dashboard page in a browser', () => {
     expect(Number(await figure('kpi-cost_usd'))).toBeCloseTo(0.0123, 10);
     expect(await page.textContent('[data-testid="kpi-total_tokens"]')).toBe('6,000');
     expect(await page.textContent('[data-testid="kpi-cost_usd"]')).toBe('$0.0123');
-    // Gateways that already send it count the running session as active.
-    if ((await figure('kpi-active_sessions')) !== null)
-      await waitForFigure('kpi-active_sessions', 1);
+    // The headline: the running session is active, its tokens fall in the 5-minute window.
+    await waitForFigure('kpi-active_sessions', 1);
+    await waitForFigure('kpi-tokens_per_minute', totalTokens(FIRST_BATCH) / 5);
+    await waitForFigure('kpi-tool_failure_rate', 0);
+    expect(await figure('kpi-api_p95_ms')).toBeNull();
+    expect(await page.textContent('[data-testid="kpi-api_p95_ms"]')).toBe('—');
+    // The charts by agent and by model are drawn, not reported missing.
+    await page.waitForSelector('[data-testid="chart-tokens-by-agent"] canvas', {
+      timeout: WAIT_MS,
+    });
+    await page.waitForSelector('[data-testid="chart-cost-by-model"] canvas', { timeout: WAIT_MS });
 
     await page.waitForSelector(`[data-testid="session-row"][data-session-id="${SESSION}"]`, {
       timeout: WAIT_MS,
@@ -307,6 +315,11 @@ describe('dashboard page in a browser', () => {
     expect(await page.textContent('[data-testid="top-failing-steps"]')).toContain('test');
     expect(await notReloaded()).toBe(true);
     await screenshot('pipelines');
+
+    // The overview's card counts today's pipelines (unless the UTC day turned meanwhile).
+    await page.click('[data-testid="nav-overview"]');
+    if (runs[0].timestamp.slice(0, 10) === new Date().toISOString().slice(0, 10))
+      await waitForFigure('kpi-pipeline_success_rate', 0.5);
   });
 
   it('sent the key with every data request, and broke no rule of the page', () => {
