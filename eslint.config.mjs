@@ -4,7 +4,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 // apps/cli is the composition root (type:root): the only project that may import apps, and only
-// their start functions. Services never import each other; libs/schema imports nothing internal.
+// their start functions. Services never import each other; libs/schema imports nothing internal;
+// the dashboard (scope:browser) runs in the browser and imports no internal project at all.
 const boundaries = (allow) => ({
   allow,
   depConstraints: [
@@ -13,6 +14,7 @@ const boundaries = (allow) => ({
     { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
     { sourceTag: 'scope:schema', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:schema'] },
+    { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: [] },
   ],
 });
 
@@ -23,7 +25,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries([])],
@@ -57,6 +59,7 @@ export default tseslint.config(
         process: 'readonly',
         console: 'readonly',
         __dirname: 'readonly',
+        URL: 'readonly',
       },
     },
   },

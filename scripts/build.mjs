@@ -1,5 +1,6 @@
-// Compiles apps/ and libs/ to dist/ (tsc, incremental) and copies the SQL migrations beside
-// the compiled code that loads them. Run by `npm install` (prepare) and by the agentpulse bin.
+// Compiles apps/ and libs/ to dist/ (tsc, incremental), copies the SQL migrations beside
+// the compiled code that loads them, and bundles the dashboard page (Vite) into dist/dashboard/
+// for the gateway to serve. Run by `npm install` (prepare) and by the agentpulse bin.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,5 +27,11 @@ function copySql(dir) {
   }
 }
 copySql(join(root, 'libs'));
+
+const { build } = await import('vite');
+await build({
+  configFile: join(root, 'apps', 'dashboard', 'vite.config.mjs'),
+  logLevel: 'warn',
+});
 writeFileSync(join(root, 'dist', '.build-stamp'), new Date().toISOString());
 process.stderr.write(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -15,8 +15,10 @@ step "lint (eslint + @nx/enforce-module-boundaries)"
 # The boundaries rule reads Nx's project graph; compute it first or the rule is skipped.
 npx nx show projects > /dev/null
 npx eslint --max-warnings 0 .
-step "type-check (tsc --noEmit)"
+step "type-check (tsc --noEmit; the dashboard with browser types, its specs with Node's)"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p apps/dashboard/tsconfig.json
+npx tsc -p apps/dashboard/tsconfig.spec.json
 step "unit tests"
 npx jest --selectProjects unit
 step "end-to-end tests (real Kafka, ClickHouse, Redis)"

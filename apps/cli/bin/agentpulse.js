@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the compiled CLI (dist/). `npm install` builds it (the root `prepare` script); when the
-// sources are newer than the build, or it is missing, it is rebuilt here first.
+// sources (services, libs, the dashboard page) are newer than the build, or it is missing, it is
+// rebuilt here first.
 const { execFileSync } = require('node:child_process');
 const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
@@ -16,7 +17,10 @@ function newestSource(dir) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules') newest = Math.max(newest, newestSource(path));
-    } else if (/\.(ts|sql|json)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+    } else if (
+      /\.(ts|tsx|css|html|mjs|sql|json)$/.test(entry.name) &&
+      !entry.name.endsWith('.spec.ts')
+    ) {
       newest = Math.max(newest, statSync(path).mtimeMs);
     }
   }

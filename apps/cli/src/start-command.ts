@@ -8,8 +8,12 @@ export async function startCommand(target: Target): Promise<void> {
   const lines = [``, `AgentPulse is running (${target === 'all' ? 'all-in-one' : target})`];
   for (const name of servicesOf(target))
     lines.push(`  ${name.padEnd(10)} http://${config.host}:${services[name]?.port}`);
-  if (services.gateway)
+  if (services.gateway) {
     lines.push(`  live       ws://${config.host}:${services.gateway.port}/live (socket.io)`);
+    lines.push(
+      `  dashboard  http://${config.host}:${services.gateway.port}/ (sign in with a read key)`,
+    );
+  }
   lines.push(`  kafka      ${config.kafka.brokers.join(',')}   redis ${config.redis.url}`);
   lines.push(
     `  clickhouse ${config.clickhouse.url ?? `embedded (chDB) in ${config.dataDir}/clickhouse`}`,

@@ -11,6 +11,7 @@ import {
   type RunningService,
   type ServiceContext,
 } from '@agentpulse/service-kit';
+import { serveDashboard } from './dashboard-assets';
 import { GatewayModule } from './gateway.module';
 import { serveOpenApi } from './openapi';
 import { ResponseCache } from './response-cache';
@@ -23,7 +24,7 @@ import { PipelinesQuery } from './queries/pipelines.query';
 import { SessionListQuery } from './queries/session-list.query';
 import { SessionSummaryQuery } from './queries/session-summary.query';
 
-/** Starts the gateway: HTTP queries and socket.io `/live` on GATEWAY_PORT. */
+/** Starts the gateway: HTTP queries, socket.io `/live` and the dashboard page on GATEWAY_PORT. */
 export async function startGateway({
   config,
   logger: root,
@@ -75,6 +76,7 @@ export async function startGateway({
   const sockets = new RedisIoAdapter(app, config.redis.url, cluster);
   app.useWebSocketAdapter(sockets);
   serveOpenApi(app);
+  await serveDashboard(app);
   const port = await listen(app, config.host, config.ports.gateway);
   logger.info({ port }, 'gateway listening');
   let stopped: Promise<void> | undefined;

@@ -3,19 +3,22 @@ import { createInterface } from 'node:readline';
 import { PrerequisiteMissingError } from './local-infra-errors';
 import { silentLog, type LocalInfraLog } from './local-infra-log';
 
-/** Commands that local services run. */
-export type Prerequisite = 'java' | 'mvn' | 'redis-server';
+/** Commands that local services run, and the browser the dashboard's browser test drives. */
+export type Prerequisite = 'java' | 'mvn' | 'redis-server' | 'chromium';
 
 const VERSION_ARGS: Record<Prerequisite, string> = {
   java: '-version',
   mvn: '-v',
   'redis-server': '--version',
+  chromium: '--version',
 };
 
-const DEBIAN_PACKAGES: Record<Prerequisite, string> = {
-  java: 'openjdk-17-jre-headless',
-  mvn: 'maven',
-  'redis-server': 'redis-server',
+const DEBIAN_PACKAGES: Record<Prerequisite, string[]> = {
+  java: ['openjdk-17-jre-headless'],
+  mvn: ['maven'],
+  'redis-server': ['redis-server'],
+  // Installed without recommends, Chromium would render text without a font.
+  chromium: ['chromium', 'fonts-liberation'],
 };
 
 const found = new Set<Prerequisite>();
@@ -66,9 +69,9 @@ async function aptInstall(packages: string[], log: LocalInfraLog): Promise<void>
 }
 
 function missingError(missing: Prerequisite[]): PrerequisiteMissingError {
-  const packages = missing.map((name) => DEBIAN_PACKAGES[name]);
+  const packages = missing.flatMap((name) => DEBIAN_PACKAGES[name]);
   const detail = missing
-    .map((name) => `\`${name}\` (Debian/Ubuntu package ${DEBIAN_PACKAGES[name]})`)
+    .map((name) => `\`${name}\` (Debian/Ubuntu package ${DEBIAN_PACKAGES[name].join(' + ')})`)
     .join(', ');
   return new PrerequisiteMissingError(
     missing,
@@ -87,7 +90,7 @@ async function installMissing(names: Prerequisite[], log: LocalInfraLog): Promis
 
   log.warn(`missing ${missing.join(', ')}; installing with apt-get`);
   await aptInstall(
-    missing.map((name) => DEBIAN_PACKAGES[name]),
+    missing.flatMap((name) => DEBIAN_PACKAGES[name]),
     log,
   );
   const stillMissing: Prerequisite[] = [];
