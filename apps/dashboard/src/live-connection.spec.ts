@@ -92,12 +92,19 @@ describe('LiveConnection', () => {
     const global: KpiMessage[] = [];
     connection.subscribe({ scope: 'global' }, (m) => global.push(m));
     connection.subscribe({ scope: 'session', id: 's2' }, () => undefined);
-    await until(() => global.length === 1 && sockets.length === 1, 'the first snapshot');
+    const subscribes = () => received.filter((r) => r.event === 'subscribe');
+    await until(
+      () => global.length === 1 && sockets.length === 1 && subscribes().length === 2,
+      'the first snapshot and both subscriptions',
+    );
     // The server drops the connection, as a restart or a network cut would.
     sockets[0].disconnect(true);
-    await until(() => global.length === 2, 'a snapshot after the reconnect');
+    await until(
+      () => global.length === 2 && subscribes().length === 4,
+      'a snapshot and both subscriptions again after the reconnect',
+    );
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
-    expect(received.filter((r) => r.event === 'subscribe').map((r) => r.body)).toEqual([
+    expect(subscribes().map((r) => r.body)).toEqual([
       { scope: 'global' },
       { scope: 'session', id: 's2' },
       { scope: 'global' },
