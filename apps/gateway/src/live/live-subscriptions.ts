@@ -156,6 +156,15 @@ export class LiveSubscriptions {
     }
   }
 
+  /**
+   * A push claim lasts most of a window: this gateway's next push, a window after this one
+   * started, must find its own claim expired, and a gateway that lost retries a whole window
+   * after its attempt, when the winner's claim has expired too.
+   */
+  private claimMs(): number {
+    return Math.max(1, Math.floor(this.coalesceMs * 0.8));
+  }
+
   private markDirty(project: string, scope: LiveScope, id?: string): void {
     const room = roomFor(project, scope, id);
     if (!this.hasLocalMembers(room)) return;
@@ -174,7 +183,7 @@ export class LiveSubscriptions {
   }
 
   /**
-   * One push for the room, if this gateway wins the room's claim for the next `coalesceMs`.
+   * One push for the room, if this gateway wins the room's claim (see claimMs).
    * A gateway that loses tries once more when that claim has expired: the winner may have
    * read the stats before this change. If it loses again, another gateway claimed after this
    * change arrived, so that gateway's push includes it.
@@ -193,7 +202,7 @@ export class LiveSubscriptions {
     state.lastPushAt = Date.now();
     let retry = false;
     try {
-      if (!(await this.claims.claim(`push:${room}`, this.coalesceMs))) {
+      if (!(await this.claims.claim(`push:${room}`, this.claimMs()))) {
         retry = !state.lostClaim;
         state.lostClaim = retry;
         // the winner's claim was taken before this answer, so it has expired a window from now
