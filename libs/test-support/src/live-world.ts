@@ -65,17 +65,11 @@ export function liveWorld(options: LiveWorldOptions): GeneratedEvent[] {
     for (let c = 0, calls = r.int(0, 3); c < calls; c += 1) {
       const call_id = `${session_id}-c${c}`;
       const tool = r.pick(['bash', 'edit', 'read']);
-      push({
-        id: id(),
-        type: 'tool_call',
-        timestamp: step(),
-        session_id,
-        call_id,
-        tool,
-        status: 'running',
-      });
-      if (r.chance(0.8)) {
-        const ended = r.chance(0.3) ? 'error' : 'completed';
+      // every call runs; most then end, some of those in error
+      const statuses = r.chance(0.8)
+        ? ['running', r.chance(0.3) ? 'error' : 'completed']
+        : ['running'];
+      for (const callStatus of statuses)
         push({
           id: id(),
           type: 'tool_call',
@@ -83,9 +77,8 @@ export function liveWorld(options: LiveWorldOptions): GeneratedEvent[] {
           session_id,
           call_id,
           tool,
-          status: ended,
+          status: callStatus,
         });
-      }
     }
     if (status) push({ id: id(), type: 'session', timestamp: step(), session_id, status });
   }
