@@ -27,7 +27,7 @@ const shared = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: {
-    '^@agentpulse/(ingest|aggregator|gateway|cli)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@agentpulse/(ingest|aggregator|gateway|importer|cli)$': '<rootDir>/apps/$1/src/index.ts',
     '^@agentpulse/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
   testEnvironment: 'node',
