@@ -69,3 +69,10 @@ export const gatewayCacheLookups = new Counter({
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
 });
+
+export const webhookDeliveries = new Counter({
+  name: 'agentpulse_webhooks_total',
+  help: 'Webhook deliveries by source, hook kind and outcome (accepted, ignored, unauthorized, invalid, unavailable)',
+  labelNames: ['source', 'hook', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
