@@ -6,6 +6,8 @@ import { HealthModule, type ReadinessCheck } from '@agentpulse/observability';
 import { API_KEYS, ApiKeyGuard } from '@agentpulse/service-kit';
 import type { EventIntake } from './event-intake';
 import { EVENT_INTAKE, EVENT_LOG, EventsController } from './events.controller';
+import { GitlabWebhookController } from './gitlab/gitlab-webhook.controller';
+import { OtlpController } from './otlp/otlp.controller';
 
 export interface IngestModuleOptions {
   apiKeys: ApiKeyRegistry;
@@ -20,7 +22,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [HealthModule.register(options.readiness)],
-      controllers: [EventsController],
+      controllers: [EventsController, GitlabWebhookController, OtlpController],
       providers: [
         { provide: API_KEYS, useValue: options.apiKeys },
         { provide: EVENT_INTAKE, useValue: options.intake },

@@ -8,9 +8,11 @@ import {
   type ServiceContext,
 } from '@agentpulse/service-kit';
 import { EventIntake } from './event-intake';
+import { limitGitlabBodies } from './gitlab/gitlab-body-limit';
 import { IngestModule } from './ingest.module';
 import { mapIngestError } from './ingest-errors';
 import { acceptNdjson } from './ndjson-content-type';
+import { acceptOtlp } from './otlp/otlp-http';
 
 /** Starts ingest: HTTP intake on INGEST_PORT, publishing to the event log. */
 export async function startIngest({
@@ -52,6 +54,8 @@ export async function startIngest({
     mapError: mapIngestError,
   });
   acceptNdjson(app);
+  limitGitlabBodies(app);
+  await acceptOtlp(app);
   const port = await listen(app, config.host, config.ports.ingest);
   logger.info({ port }, 'ingest listening');
   let stopped: Promise<void> | undefined;
