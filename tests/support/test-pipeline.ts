@@ -13,9 +13,20 @@ export const KEYS = {
 /** The full-scope key of an e2e project (alpha or beta). */
 export const keyOf = (project: string): string => (project === 'alpha' ? KEYS.alpha : KEYS.beta);
 
+/** GitLab webhook secret tokens (`X-Gitlab-Token`) of the e2e projects. */
+export const GITLAB_TOKENS = {
+  alpha: 'alpha-gitlab-token-0123456789',
+  beta: 'beta-gitlab-token-0123456789',
+} as const;
+
 const API_KEYS = JSON.stringify([
-  { key: KEYS.alpha, project: 'alpha', scopes: ['ingest', 'read'] },
-  { key: KEYS.beta, project: 'beta', scopes: ['ingest', 'read'] },
+  {
+    key: KEYS.alpha,
+    project: 'alpha',
+    scopes: ['ingest', 'read'],
+    gitlab_token: GITLAB_TOKENS.alpha,
+  },
+  { key: KEYS.beta, project: 'beta', scopes: ['ingest', 'read'], gitlab_token: GITLAB_TOKENS.beta },
   { key: KEYS.alphaIngestOnly, project: 'alpha', scopes: ['ingest'] },
   { key: KEYS.alphaReadOnly, project: 'alpha', scopes: ['read'] },
 ]);
