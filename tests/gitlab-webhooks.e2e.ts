@@ -290,11 +290,14 @@ describe('GitLab webhooks → pipeline traces', () => {
   });
 
   it('answers a malformed supported hook with 400 and the reason', async () => {
+    const labels = { source: 'gitlab', hook: 'pipeline', outcome: 'invalid' };
+    const before = await metric('agentpulse_webhooks_total', labels);
     const hook = gitlabFixture('pipeline-running') as unknown as { object_attributes: Json };
     delete hook.object_attributes.id;
     const response = await deliver('Pipeline Hook', hook);
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/object_attributes\.id/);
+    expect((await metric('agentpulse_webhooks_total', labels)) - before).toBe(1);
     const notJson = await deliver('Push Hook', '{"object_kind": "push",');
     expect(notJson.status).toBe(400);
   });

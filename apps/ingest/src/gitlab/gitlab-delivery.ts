@@ -47,29 +47,33 @@ export function hookKind(header: string | undefined, body: unknown): HookKind {
   return { unsupported: header ?? 'missing' };
 }
 
-const MAPPERS: {
-  [K in SupportedHook]: {
-    schema: z.ZodType;
-    trace: (hook: never, receivedAt: number) => GitlabTrace;
-  };
-} = {
-  push: { schema: PushHookPayload, trace: pushHookTrace },
-  merge_request: { schema: MergeRequestHookPayload, trace: mergeRequestHookTrace },
-  pipeline: { schema: PipelineHookPayload, trace: pipelineHookTrace },
-  job: { schema: JobHookPayload, trace: jobHookTrace },
-};
+type HookMapper = (hook: SupportedHook, body: unknown, receivedAt: number) => GitlabTrace;
 
-/** Parses a supported hook's body and maps it to a trace; a malformed body says why. */
-export function traceOf(hook: SupportedHook, body: unknown, receivedAt: number): GitlabTrace {
-  const { schema, trace } = MAPPERS[hook];
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
+/** Validates the body against the hook's schema, then maps it; a malformed body says why. */
+function parsedWith<S extends z.ZodType>(
+  schema: S,
+  trace: (hook: z.infer<S>, receivedAt: number) => GitlabTrace,
+): HookMapper {
+  return (hook, body, receivedAt) => {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return trace(parsed.data, receivedAt);
     throw new MalformedHookError(
       hook,
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`),
     );
-  }
-  return trace(parsed.data as never, receivedAt);
+  };
+}
+
+const MAPPERS: Readonly<Record<SupportedHook, HookMapper>> = {
+  push: parsedWith(PushHookPayload, pushHookTrace),
+  merge_request: parsedWith(MergeRequestHookPayload, mergeRequestHookTrace),
+  pipeline: parsedWith(PipelineHookPayload, pipelineHookTrace),
+  job: parsedWith(JobHookPayload, jobHookTrace),
+};
+
+/** Parses a supported hook's body and maps it to a trace (MalformedHookError when it cannot). */
+export function traceOf(hook: SupportedHook, body: unknown, receivedAt: number): GitlabTrace {
+  return MAPPERS[hook](hook, body, receivedAt);
 }
 
 /**

@@ -19,6 +19,20 @@ function header(headers: RequestHeaders, name: string): string | undefined {
 const count = (hook: string, outcome: string) =>
   webhookDeliveries.inc({ source: 'gitlab', hook, outcome });
 
+/** Runs `step`; if it throws (or rejects), the delivery is counted with `outcome` first. */
+function counted<T>(hook: string, outcome: string, step: () => T): T {
+  const fail = (error: unknown): never => {
+    count(hook, outcome);
+    throw error;
+  };
+  try {
+    const result = step();
+    return result instanceof Promise ? (result.catch(fail) as T) : result;
+  } catch (error) {
+    return fail(error);
+  }
+}
+
 /**
  * GitLab's webhook receiver: push, merge request, pipeline and job hooks become `pipeline`
  * events and go through the same intake and event log as POST /v1/events. It needs no bearer
@@ -57,13 +71,7 @@ export class GitlabWebhookController {
     }
     const hook = kind.supported;
     const receivedAt = Date.now();
-    let trace;
-    try {
-      trace = traceOf(hook, body, receivedAt);
-    } catch (error) {
-      count(hook, 'invalid');
-      throw error;
-    }
+    const trace = counted(hook, 'invalid', () => traceOf(hook, body, receivedAt));
     const id = deliveryEventId(
       hook,
       trace.pipeline_id,
@@ -82,17 +90,14 @@ export class GitlabWebhookController {
         rejected.flatMap((rejection) => rejection.errors.map((e) => `${e.path}: ${e.message}`)),
       );
     }
-    try {
-      await this.eventLog.publish(
+    await counted(hook, 'unavailable', () =>
+      this.eventLog.publish(
         accepted.map((normalised) => ({
           key: partitionKey(normalised),
           value: JSON.stringify(normalised),
         })),
-      );
-    } catch (error) {
-      count(hook, 'unavailable');
-      throw error;
-    }
+      ),
+    );
     count(hook, 'accepted');
     eventsAccepted.inc({ project, type: 'pipeline' });
     return { accepted: 1, id, pipeline_id: trace.pipeline_id };
