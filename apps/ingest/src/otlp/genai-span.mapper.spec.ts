@@ -110,9 +110,19 @@ describe('GenAI spans → CONTRACT events', () => {
   });
 
   it('links agents, their tools and messages, in one session from the conversation id', () => {
-    const events = mapGenAiSpans(spans([root, child, chat, tool])).events as Array<
+    const [link, ...events] = mapGenAiSpans(spans([root, child, chat, tool])).events as Array<
       Record<string, unknown>
     >;
+    // The trace's own session (where spans exported apart from the root fall back) is filed
+    // under the conversation, once per trace.
+    expect(link).toEqual({
+      id: `otlp:${TRACE}:session`,
+      type: 'session',
+      timestamp: T0,
+      session_id: TRACE,
+      source: 'otlp',
+      parent_session_id: 'conv-1',
+    });
     expect(events.map((e) => [e.type, e.session_id])).toEqual([
       ['agent_trace', 'conv-1'],
       ['agent_trace', 'conv-1'],
@@ -148,6 +158,7 @@ describe('GenAI spans → CONTRACT events', () => {
     const once = mapGenAiSpans(spans([root, chat, tool])).events as Array<{ id: string }>;
     const again = mapGenAiSpans(spans([root, chat, tool])).events as Array<{ id: string }>;
     expect(once.map((e) => e.id)).toEqual([
+      `otlp:${TRACE}:session`,
       `otlp:${TRACE}:${root.spanId}:agent`,
       `otlp:${TRACE}:${chat.spanId}:message`,
       `otlp:${TRACE}:${tool.spanId}:tool`,

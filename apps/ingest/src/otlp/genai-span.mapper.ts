@@ -17,9 +17,12 @@ import {
  * (OTLP exporters retry on 429/503 and timeouts) stores nothing twice.
  *
  * Session: `gen_ai.conversation.id` (or `session.id`) of the span, else of its nearest
- * ancestor in the same export, else the resource's `session.id`, else the trace id. A span
- * exported without its ancestors lands in its trace's session unless it carries the id
- * itself, so emitters should set it on every span or on the resource.
+ * ancestor in the same export, else the resource's `session.id`, else the trace id. Exporters
+ * send a child span before its parent ends, often in an earlier export, so a span without the
+ * id of its own can land in its trace's session. To keep such a trace with its conversation,
+ * a span that names a conversation other than its trace id also emits a `session` event that
+ * makes the trace's session a child of the conversation (same id every time: stored once),
+ * and a session's summary includes its children (CONTRACT.md).
  */
 
 const AGENT_OPERATIONS = new Set(['invoke_agent', 'create_agent']);
@@ -135,7 +138,9 @@ function agentName(span: OtlpSpan, operation: string): string | undefined {
 export function mapGenAiSpans(spans: OtlpSpan[]): MappedExport {
   const out = emptyMappedExport();
   const index = new SpanIndex(spans);
+  const linkedTraces = new Set<string>();
   for (const span of spans) {
+    linkTraceToConversation(span, linkedTraces, out);
     const operation = operationOf(span);
     // Non-GenAI spans are expected and skipped silently; GenAI operations AgentPulse does not
     // map (embeddings, retrieval, …) are named back to the sender.
@@ -250,6 +255,23 @@ export function mapGenAiSpans(spans: OtlpSpan[]): MappedExport {
     }
   }
   return out;
+}
+
+/** The `session` event that files a trace's own session under the conversation it serves. */
+function linkTraceToConversation(span: OtlpSpan, linked: Set<string>, out: MappedExport): void {
+  const conversation = stringAttr(span.attributes, 'gen_ai.conversation.id', 'session.id');
+  if (!conversation || !span.traceId || conversation === span.traceId || linked.has(span.traceId))
+    return;
+  if (stringAttr(span.resource, 'gen_ai.conversation.id', 'session.id')) return;
+  linked.add(span.traceId);
+  out.events.push({
+    id: `otlp:${span.traceId}:session`,
+    type: 'session',
+    timestamp: ms(span.startTimeMs),
+    session_id: span.traceId,
+    source: 'otlp',
+    parent_session_id: conversation,
+  });
 }
 
 type Usage =
