@@ -320,7 +320,7 @@ describe('OTLP/HTTP: GenAI traces and Claude Code telemetry into a session', () 
       };
       expect(answer.partialSuccess.rejectedLogRecords).toBe('1');
       expect(answer.partialSuccess.errorMessage).toContain('no session.id');
-      expect(answer.partialSuccess.errorMessage).toContain('tool_decision');
+      expect(answer.partialSuccess.errorMessage).toContain('claude_code.tool_decision ×1');
     }
     await waitForConsumerCatchUp(env, 120_000);
 

@@ -129,8 +129,8 @@ describe('Claude Code telemetry events → CONTRACT events', () => {
     ]);
     expect(mapped.events).toEqual([]);
     expect([...mapped.ignored]).toEqual([
-      ['tool_decision', 1],
-      ['some other log line', 1],
+      ['claude_code.tool_decision', 1],
+      ['(no event name)', 1],
     ]);
     expect(mapped.rejected).toEqual([expect.stringContaining('no session.id')]);
   });

@@ -30,6 +30,7 @@ import {
  */
 
 const PREFIX = 'claude_code.';
+const EVENT_NAME = /^[\w.-]{1,128}$/;
 const MAPPED = new Set(['api_request', 'tool_result', 'user_prompt', 'api_error']);
 
 /** The record's event name without the `claude_code.` prefix, from wherever it was put. */
@@ -37,8 +38,9 @@ function eventNameOf(record: OtlpLogRecord): string {
   const candidates = [
     record.eventName,
     stringAttr(record.attributes, 'event.name'),
-    typeof record.body === 'string' ? record.body : undefined,
-  ].filter((name): name is string => !!name);
+    // A body is a name only when it looks like one: free-text bodies are not echoed back.
+    typeof record.body === 'string' && EVENT_NAME.test(record.body) ? record.body : undefined,
+  ].filter((name): name is string => !!name && EVENT_NAME.test(name));
   const short = candidates.map((name) =>
     name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name,
   );
@@ -94,7 +96,7 @@ export function mapClaudeCodeLogs(records: OtlpLogRecord[]): MappedExport {
   for (const record of records) {
     const name = eventNameOf(record);
     if (!MAPPED.has(name)) {
-      const label = name || '(no event name)';
+      const label = !name ? '(no event name)' : name.includes('.') ? name : `${PREFIX}${name}`;
       out.ignored.set(label, (out.ignored.get(label) ?? 0) + 1);
       continue;
     }

@@ -20,9 +20,16 @@ function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const snakeCase = new Map<string, string>();
+
 function field(obj: Obj, camel: string): unknown {
   if (obj[camel] !== undefined) return obj[camel];
-  return obj[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
+  let snake = snakeCase.get(camel);
+  if (snake === undefined) {
+    snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    snakeCase.set(camel, snake);
+  }
+  return obj[snake];
 }
 
 function list(obj: Obj, camel: string, where: string): Obj[] {
