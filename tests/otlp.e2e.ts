@@ -11,6 +11,7 @@ import {
   type LogFixture,
   type SpanFixture,
 } from '../apps/ingest/src/otlp/testdata/otlp-fixtures';
+import { decodeErrorStatus } from '../apps/ingest/src/otlp/otlp-error-status';
 import { getJson } from './support/http-client';
 import {
   KEYS,
@@ -287,8 +288,19 @@ describe('OTLP/HTTP: GenAI traces and Claude Code telemetry into a session', () 
   });
 
   it('refuses requests without a key (401) and keys without the ingest scope (403)', async () => {
-    expect((await post(tracesUrl, undefined, tracesBody, protobufGzip)).status).toBe(401);
-    expect((await post(logsUrl, KEYS.alphaReadOnly, logsBody, json)).status).toBe(403);
+    // Error answers are google.rpc.Status in the request's encoding, as OTLP/HTTP asks.
+    const anonymous = await post(tracesUrl, undefined, tracesBody, protobufGzip);
+    expect(anonymous.status).toBe(401);
+    expect(decodeErrorStatus(anonymous.bytes)).toEqual({
+      code: 16,
+      message: expect.stringContaining('Authorization: Bearer'),
+    });
+    const readOnly = await post(logsUrl, KEYS.alphaReadOnly, logsBody, json);
+    expect(readOnly.status).toBe(403);
+    expect(JSON.parse(readOnly.bytes.toString())).toEqual({
+      code: 7,
+      message: expect.stringContaining('"ingest" scope'),
+    });
   });
 
   it('answers 415 to other media types and 400 to undecodable bodies', async () => {
@@ -300,6 +312,7 @@ describe('OTLP/HTTP: GenAI traces and Claude Code telemetry into a session', () 
       'content-type': 'application/x-protobuf',
     });
     expect(garbage.status).toBe(400);
+    expect(decodeErrorStatus(garbage.bytes).message).toContain('not a valid protobuf');
     expect((await post(logsUrl, KEYS.alpha, '[1,2]', json)).status).toBe(400);
   });
 

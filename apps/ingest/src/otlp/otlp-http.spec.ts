@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { decodeErrorStatus } from './otlp-error-status';
 import { registerOtlpHttp } from './otlp-http';
 import { decodeProtobuf, encodeProtobuf, OTLP_MESSAGES } from './otlp-protobuf.codec';
 import { traceExport } from './testdata/otlp-fixtures';
@@ -9,6 +10,10 @@ const LIMIT = 64 * 1024;
 /** A bare Fastify with the OTLP HTTP settings and routes that echo what they received. */
 async function server(): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: LIMIT });
+  // Stands in for the app's error filter ({error, message} with the error's status).
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    void reply.code(error.statusCode ?? 500).send({ error: 'x', message: error.message });
+  });
   await registerOtlpHttp(app);
   app.post('/v1/otlp/v1/traces', async (request) => {
     const body = request.body;
@@ -79,6 +84,12 @@ describe('OTLP over HTTP: protobuf bodies and gzip', () => {
       payload: bomb,
     });
     expect(response.statusCode).toBe(413);
+    // The refusal is a google.rpc.Status in the request's encoding.
+    expect(response.headers['content-type']).toBe('application/x-protobuf');
+    expect(decodeErrorStatus(response.rawPayload)).toEqual({
+      code: 8,
+      message: expect.stringContaining('too large'),
+    });
   });
 
   it('answers 400 to a body that is not gzip, 415 to an unknown encoding', async () => {
@@ -89,13 +100,28 @@ describe('OTLP over HTTP: protobuf bodies and gzip', () => {
       payload: Buffer.from('definitely not gzip'),
     });
     expect(corrupt.statusCode).toBe(400);
+    expect(decodeErrorStatus(corrupt.rawPayload)).toEqual({
+      code: 3,
+      message: 'the body is not valid gzip data',
+    });
     const unknown = await app.inject({
       method: 'POST',
       url: '/v1/otlp/v1/traces',
-      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'br' },
       payload: Buffer.from('x'),
     });
     expect(unknown.statusCode).toBe(415);
+  });
+
+  it('answers errors to JSON requests as a JSON Status', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/otlp/v1/traces',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"resourceSpans": [',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ code: 3, message: expect.any(String) });
   });
 
   it('takes protobuf and gzip on the OTLP routes only', async () => {
