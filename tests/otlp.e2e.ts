@@ -336,6 +336,11 @@ describe('OTLP/HTTP: GenAI traces and Claude Code telemetry into a session', () 
       expect(answer.partialSuccess.errorMessage).toContain('claude_code.tool_decision ×1');
     }
     await waitForConsumerCatchUp(env, 120_000);
+    const metrics = await (await fetch(`${pipeline.ingestUrl}/metrics`)).text();
+    for (const outcome of ['accepted', 'rejected', 'ignored'])
+      expect(metrics).toMatch(
+        new RegExp(`agentpulse_otlp_records_total\\{signal="logs",outcome="${outcome}"\\} [1-9]`),
+      );
 
     const { status, body } = await getJson(
       `${pipeline.gatewayUrl}/v1/sessions/${SESSION}/summary`,

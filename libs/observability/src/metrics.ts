@@ -76,3 +76,10 @@ export const webhookDeliveries = new Counter({
   labelNames: ['source', 'hook', 'outcome'] as const,
   registers: [metricsRegistry],
 });
+
+export const otlpRecords = new Counter({
+  name: 'agentpulse_otlp_records_total',
+  help: 'OTLP spans and log records by signal and outcome (accepted, rejected, ignored)',
+  labelNames: ['signal', 'outcome'] as const,
+  registers: [metricsRegistry],
+});

@@ -1,5 +1,5 @@
 import type { EventLogProducer } from '@agentpulse/kafka';
-import { eventsAccepted, eventsRejected } from '@agentpulse/observability';
+import { eventsAccepted, eventsRejected, otlpRecords } from '@agentpulse/observability';
 import { partitionKey, type EventIntake } from '../event-intake';
 import type { MappedExport } from './otlp-model';
 
@@ -19,6 +19,7 @@ const MAX_REASONS = 5;
  * acknowledged every accepted event, as every 2xx of ingest does.
  */
 export async function publishMappedExport(
+  signal: 'traces' | 'logs',
   mapped: MappedExport,
   project: string,
   intake: EventIntake,
@@ -46,6 +47,10 @@ export async function publishMappedExport(
     accepted = result.accepted.length;
   }
   if (reasons.length > 0) eventsRejected.inc({ project }, reasons.length);
+  const ignored = [...mapped.ignored.values()].reduce((sum, count) => sum + count, 0);
+  otlpRecords.inc({ signal, outcome: 'accepted' }, accepted);
+  otlpRecords.inc({ signal, outcome: 'rejected' }, reasons.length);
+  otlpRecords.inc({ signal, outcome: 'ignored' }, ignored);
   return { accepted, rejected: reasons.length, message: describe(reasons, mapped) };
 }
 

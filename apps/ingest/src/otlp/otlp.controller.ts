@@ -57,6 +57,7 @@ export class OtlpController {
     const request = encoding === 'json' ? body : decodeProtobuf(OTLP_MESSAGES.traceRequest, body);
     const mapped = mapGenAiSpans(readTraceExport(request));
     const outcome = await publishMappedExport(
+      'traces',
       mapped,
       principal.project,
       this.intake,
@@ -77,6 +78,7 @@ export class OtlpController {
     const request = encoding === 'json' ? body : decodeProtobuf(OTLP_MESSAGES.logsRequest, body);
     const mapped = mapClaudeCodeLogs(readLogsExport(request));
     const outcome = await publishMappedExport(
+      'logs',
       mapped,
       principal.project,
       this.intake,
