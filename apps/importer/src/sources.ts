@@ -1,0 +1,7 @@
+import { claudeCodeSource } from './claude-code/claude-code-source';
+import type { ImportSource, SourceName } from './import-source';
+
+/** The sources `agentpulse import` can read, by the name the command takes. */
+export const IMPORT_SOURCES: Partial<Record<SourceName, ImportSource>> = {
+  'claude-code': claudeCodeSource,
+};
