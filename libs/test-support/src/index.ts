@@ -9,3 +9,4 @@ export * from './session-views-ground-truth';
 export * from './live-ground-truth';
 export * from './live-world';
 export * from './claude-code-tree';
+export * from './codex-sessions';
