@@ -227,6 +227,7 @@ export class SessionWriter {
     const spaced = this.random.chance(this.options.spacedUsageShare);
     if (spaced) this.spacedIds.add(id);
     this.record({ id, requestId, model, tokens, origin, spaced, agentId: thread.agentId });
+    const echo = this.echoes(thread);
     let partial = 0;
     let entry: Json = {};
     blocks.forEach((block, index) => {
@@ -257,7 +258,7 @@ export class SessionWriter {
       };
       entry = this.entry(thread, 'assistant', { message, requestId });
       this.tick(50, 1_500);
-      this.emit(thread, entry, spaced ? 'spaced' : this.style(false));
+      this.emit(thread, entry, spaced ? 'spaced' : this.style(false), echo);
     });
     return entry;
   }
@@ -463,13 +464,11 @@ export class SessionWriter {
   }
 
   /**
-   * Writes an entry to its thread's transcript; a sub-agent's entries also (or, without a
-   * transcript, only) reach the parent as `agent_progress` lines. Returns the written line.
+   * Writes an entry to its thread's transcript; a sub-agent's entries also (`echo`) or, without
+   * a transcript, only reach the parent as `agent_progress` lines. Returns the written line.
    */
-  private emit(thread: Thread, entry: Json, style: Style): string {
+  private emit(thread: Thread, entry: Json, style: Style, echo = this.echoes(thread)): string {
     thread.lastUuid = entry.uuid as string;
-    const echo =
-      thread.agentId && (!thread.file || this.random.chance(this.options.progressEchoShare));
     if (echo) {
       const inner: Json = {
         type: entry.type,
@@ -500,6 +499,12 @@ export class SessionWriter {
     return thread.file ? this.line(thread.file, entry, style) : '';
   }
 
+  /** Whether the parent echoes an entry of `thread` (all entries of one response alike). */
+  private echoes(thread: Thread): boolean {
+    if (!thread.agentId) return false;
+    return !thread.file || this.random.chance(this.options.progressEchoShare);
+  }
+
   private line(file: string | null, value: Json, style: Style): string {
     if (!file) return '';
     let text: string;
@@ -522,8 +527,8 @@ export class SessionWriter {
     const t = this.truth;
     t.messages_assistant += 1;
     add(t.tokens, message.tokens);
-    if (message.spaced) add(t.spacedTokens, message.tokens);
     if (message.origin === 'progress-only') add(t.progressOnlyTokens, message.tokens);
+    else if (message.spaced) add(t.spacedTokens, message.tokens);
     if (message.origin === 'subagent-file') add(t.sidechainFileTokens, message.tokens);
     t.cost_usd += expectedMessageCost(message.model, message.tokens);
     if (!t.models.includes(message.model)) t.models.push(message.model);

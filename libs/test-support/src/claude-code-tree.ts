@@ -107,9 +107,14 @@ export interface ClaudeCodeSessionTruth {
   files: string[];
   /** every distinct response of the session and its sub-agents, final usage */
   tokens: ClaudeCodeTokens;
-  /** parts of `tokens`: responses written spaced, seen only in progress lines, in sub-agent files */
-  spacedTokens: ClaudeCodeTokens;
+  /**
+   * Parts of `tokens`: responses seen only in parent progress lines; responses in a transcript
+   * whose lines are all spaced JSON (progress-only ones excluded, so the two never overlap);
+   * responses of sub-agent files. `tokens - progressOnlyTokens - spacedTokens` is what a reader
+   * of compact transcript lines alone counts (ccusage 20.0.24's session report, measured).
+   */
   progressOnlyTokens: ClaudeCodeTokens;
+  spacedTokens: ClaudeCodeTokens;
   sidechainFileTokens: ClaudeCodeTokens;
   cost_usd: number;
   /** distinct `message.id` + `requestId` */
