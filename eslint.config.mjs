@@ -41,7 +41,12 @@ export default tseslint.config(
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        boundaries(['@agentpulse/ingest', '@agentpulse/aggregator', '@agentpulse/gateway']),
+        boundaries([
+          '@agentpulse/ingest',
+          '@agentpulse/aggregator',
+          '@agentpulse/gateway',
+          '@agentpulse/importer',
+        ]),
       ],
     },
   },
