@@ -10,3 +10,4 @@ export * from './live-ground-truth';
 export * from './live-world';
 export * from './claude-code-tree';
 export * from './codex-sessions';
+export * from './opencode-store';
