@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ChildRun {
+  code: number | null;
+  wallMs: number;
+  /** peak resident set size in MiB (GNU time's %M), when /usr/bin/time is there */
+  peakRssMb?: number;
+  stdout: string;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Runs a command to its end and measures its wall time and peak RSS (through GNU time, which
+ * reads the child's rusage: the process's own peak, not an estimate from polling). stderr is
+ * passed through so progress bars stay visible.
+ */
+export async function runTimed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ChildRun> {
+  const scratch = mkdtempSync(join(tmpdir(), 'agentpulse-timed-'));
+  const timeFile = join(scratch, 'rusage');
+  const wrapped = existsSync(GNU_TIME);
+  const [file, argv] = wrapped
+    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]]
+    : [command, args];
+  const started = performance.now();
+  const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const wallMs = performance.now() - started;
+  let peakRssMb: number | undefined;
+  if (wrapped && existsSync(timeFile)) {
+    const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    if (Number.isFinite(kb)) peakRssMb = kb / 1024;
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  return { code, wallMs, peakRssMb, stdout: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** The 1-minute load average, as `uptime` shows it. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
