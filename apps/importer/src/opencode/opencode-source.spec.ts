@@ -7,6 +7,9 @@ import {
   type OpenCodeTokens,
   writeOpenCodeStore,
 } from '@agentpulse/test-support';
+import initSqlJs from 'sql.js';
+import { readFile } from 'node:fs/promises';
+import { ImportSetupError } from '../import-errors';
 import { opencodeSource } from './opencode-source';
 
 type Message = Extract<EventInput, { type: 'message' }>;
@@ -155,5 +158,25 @@ describe('opencodeSource', () => {
     for (const truth of store.sessions) {
       expect(usageOf(firstWins(scan.events), truth.sessionId)).toEqual(expectedOf(truth));
     }
+  });
+
+  it('reports a database row whose data is not JSON as rejected with the row', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(await readFile(store.database));
+    db.run("INSERT INTO message VALUES ('msg_bad', 'ses_x', 1, 1, '{not json')");
+    await writeFile(store.database, db.export());
+    db.close();
+    const scan = await opencodeSource.scan(store.database, undefined);
+    expect(scan.rejected).toEqual([
+      {
+        file: `${store.database}#message/msg_bad`,
+        reason: expect.stringContaining('data is not usable JSON'),
+      },
+    ]);
+    expect(scan.events.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a directory that holds neither store', async () => {
+    await expect(opencodeSource.scan(dir, undefined)).rejects.toBeInstanceOf(ImportSetupError);
   });
 });

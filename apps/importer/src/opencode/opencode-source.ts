@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EventInput } from '@agentpulse/schema';
+import { ImportSetupError } from '../import-errors';
 import type { SnapshotSource } from '../import-source';
 import { type DatabaseCursor, readDatabase } from './opencode-database';
 import { messageEvents, messageText, partEvents, sessionEvents } from './opencode-events';
@@ -33,15 +34,19 @@ const kindOf = (path: string) =>
 async function locate(root: string): Promise<StoreLocation> {
   const kind = await kindOf(root);
   if (kind === 'file') return { database: root };
-  if (kind !== 'dir') throw new Error(`${root} does not exist`);
+  if (kind !== 'dir') throw new ImportSetupError(`${root} does not exist`);
   const hasStoreDirs = (await kindOf(join(root, 'message'))) === 'dir';
   if (basename(root) === 'storage' || hasStoreDirs) return { storage: root };
   const database = join(root, 'opencode.db');
   const storage = join(root, 'storage');
-  return {
+  const found = {
     ...((await kindOf(database)) === 'file' ? { database } : {}),
     ...((await kindOf(storage)) === 'dir' ? { storage } : {}),
   };
+  if (!found.database && !found.storage) {
+    throw new ImportSetupError(`${root} holds neither opencode.db nor storage/`);
+  }
+  return found;
 }
 
 /** Events for what a scan read; a record found in both stores yields its events once. */
