@@ -16,6 +16,7 @@
  *    the gateway (`/v1/sessions` pages, each root's `/summary`).
  *
  * Prints a table and the first differences; asserts nothing (correctness lives in tests/).
+ * IMPORT_CPU_PROF=<dir> writes a V8 CPU profile of the importer there (node --cpu-prof).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -37,7 +38,7 @@ import {
   truthTotals,
   type Comparison,
 } from './support/session-totals';
-import { loadAverage, runTimed, type ChildRun } from './support/timed-child';
+import { loadAverage, processCpuSeconds, runTimed, type ChildRun } from './support/timed-child';
 
 const [sizeMb = 1024, seed = 1] = process.argv.slice(2).map(Number);
 const ROOT = join(__dirname, '..', '..');
@@ -62,13 +63,14 @@ function generatorDigest(): string {
 }
 
 async function cachedTree(): Promise<{ truth: ClaudeCodeTruth; generatedMs?: number }> {
-  const prefix = 'agentpulse-cc-tree-';
-  const name = `${prefix}${sizeMb}mb-seed${seed}-${generatorDigest()}`;
+  const prefix = `agentpulse-cc-tree-${sizeMb}mb-seed${seed}-`;
+  const name = `${prefix}${generatorDigest()}`;
   const dir = join(tmpdir(), name);
   const truthFile = join(dir, CLAUDE_CODE_TRUTH_FILE);
   if (existsSync(truthFile)) {
     return { truth: JSON.parse(readFileSync(truthFile, 'utf8')) as ClaudeCodeTruth };
   }
+  // a tree of the same size and seed from an older generator build
   for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(prefix))) {
     rmSync(join(tmpdir(), old), { recursive: true, force: true });
   }
@@ -141,6 +143,8 @@ async function main(): Promise<void> {
   const ccusageRuns = await runCcusage(truth);
   const ccusage = ccusageTotals(ccusageRuns[ccusageRuns.length - 1].stdout);
   const ccusageMs = median(ccusageRuns.map((r) => r.wallMs));
+  const cpus = ccusageRuns.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds]));
+  const ccusageCpu = cpus.length > 0 ? median(cpus).toFixed(1) : 'n/a';
 
   const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-import-bench-'));
   const importDir = mkdtempSync(join(tmpdir(), 'agentpulse-import-state-'));
@@ -181,10 +185,23 @@ async function main(): Promise<void> {
 
     const loadAtImport = loadAverage();
     process.stderr.write(`importing ${truth.projectsDir}…\n`);
+    const profile = process.env.IMPORT_CPU_PROF;
+    const nodeFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+    const pipelineCpuBefore = processCpuSeconds(child.pid as number);
     const started = performance.now();
     const imported = await runTimed(
       process.execPath,
-      [BIN, 'import', 'claude-code', truth.projectsDir, '--url', ingest, '--key', KEY],
+      [
+        ...nodeFlags,
+        BIN,
+        'import',
+        'claude-code',
+        truth.projectsDir,
+        '--url',
+        ingest,
+        '--key',
+        KEY,
+      ],
       { ...process.env, AGENTPULSE_DATA_DIR: importDir },
     );
     if (imported.code !== 0) throw new Error(`the import exited with ${imported.code}`);
@@ -201,6 +218,7 @@ async function main(): Promise<void> {
       }
     }
     const storedMs = performance.now() - started;
+    const pipelineCpu = processCpuSeconds(child.pid as number) - pipelineCpuBefore;
     const loadAfter = loadAverage();
 
     process.stderr.write('reading per-session totals from the gateway…\n');
@@ -224,11 +242,14 @@ async function main(): Promise<void> {
       ['AgentPulse import lines/s', (truth.lines / importS).toFixed(0)],
       ['AgentPulse import MB/s', (mb / importS).toFixed(1)],
       ['AgentPulse importer peak RSS (MB)', imported.peakRssMb?.toFixed(0) ?? 'n/a'],
+      ['AgentPulse importer CPU (s)', imported.cpuSeconds?.toFixed(1) ?? 'n/a'],
+      ['AgentPulse all-in-one CPU until stored (s)', pipelineCpu.toFixed(1)],
       ['AgentPulse events accepted / settled', `${counts.accepted} / ${counts.settled}`],
       ['AgentPulse time to stored (s)', (storedMs / 1000).toFixed(1)],
       ['AgentPulse end to end MB/s', (mb / (storedMs / 1000)).toFixed(1)],
       ['ccusage wall time, median of 3 (s)', (ccusageMs / 1000).toFixed(2)],
       ['ccusage peak RSS (MB)', ccusageRuns[0].peakRssMb?.toFixed(0) ?? 'n/a'],
+      ['ccusage CPU, median of 3 (s)', ccusageCpu],
       ['ratio import / ccusage wall time', (imported.wallMs / ccusageMs).toFixed(1)],
       ['ratio time to stored / ccusage wall time', (storedMs / ccusageMs).toFixed(1)],
       ['sessions: ours / ccusage / truth', `${ours.size} / ${ccusage.size} / ${expected.size}`],

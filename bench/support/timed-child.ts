@@ -8,6 +8,8 @@ export interface ChildRun {
   wallMs: number;
   /** peak resident set size in MiB (GNU time's %M), when /usr/bin/time is there */
   peakRssMb?: number;
+  /** user + system CPU seconds (GNU time's %U + %S) */
+  cpuSeconds?: number;
   stdout: string;
 }
 
@@ -27,7 +29,7 @@ export async function runTimed(
   const timeFile = join(scratch, 'rusage');
   const wrapped = existsSync(GNU_TIME);
   const [file, argv] = wrapped
-    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]]
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]]
     : [command, args];
   const started = performance.now();
   const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -39,15 +41,25 @@ export async function runTimed(
   });
   const wallMs = performance.now() - started;
   let peakRssMb: number | undefined;
+  let cpuSeconds: number | undefined;
   if (wrapped && existsSync(timeFile)) {
-    const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+    const [kb, user, system] = last.split(' ').map(Number);
     if (Number.isFinite(kb)) peakRssMb = kb / 1024;
+    if (Number.isFinite(user) && Number.isFinite(system)) cpuSeconds = user + system;
   }
   rmSync(scratch, { recursive: true, force: true });
-  return { code, wallMs, peakRssMb, stdout: Buffer.concat(chunks).toString('utf8') };
+  const stdout = Buffer.concat(chunks).toString('utf8');
+  return { code, wallMs, peakRssMb, cpuSeconds, stdout };
 }
 
-/** The 1-minute load average, as `uptime` shows it. */
+/** CPU seconds (user + system) a running process has used so far, from /proc. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The 1, 5 and 15-minute load averages, as `uptime` shows them. */
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
