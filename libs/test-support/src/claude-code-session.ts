@@ -1,4 +1,5 @@
-import { SUBAGENT_TYPES, type TranscriptText } from './claude-code-corpus';
+import type { TranscriptText } from './claude-code-corpus';
+import { ToolCalls, type ToolCall } from './claude-code-tools';
 import type {
   ClaudeCodeMessageTruth,
   ClaudeCodeSessionTruth,
@@ -33,12 +34,6 @@ interface Thread {
   context: number;
 }
 
-interface ToolCall {
-  id: string;
-  name: string;
-  input: Json;
-}
-
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805'];
 const SUBAGENT_MODEL = 'claude-haiku-4-5-20251001';
 const VERSIONS = ['2.0.14', '2.0.37', '2.1.9'];
@@ -55,6 +50,7 @@ export class SessionWriter {
   private readonly filesWritten = new Set<string>();
   /** messages written as spaced JSON: their replays and progress echoes are spaced too */
   private readonly spacedIds = new Set<string>();
+  private readonly tools: ToolCalls;
 
   constructor(
     private readonly random: SeededRandom,
@@ -70,6 +66,7 @@ export class SessionWriter {
     this.gitBranch = random.pick(BRANCHES);
     this.model = random.pick(MODELS);
     this.main = { file: `${project.dir}/${sessionId}.jsonl`, lastUuid: null, context: 0 };
+    this.tools = new ToolCalls(random, text, project.cwd, options);
     this.truth = {
       sessionId,
       projectDir: project.dir,
@@ -132,7 +129,7 @@ export class SessionWriter {
       const last = step === steps - 1;
       const calls: ToolCall[] = [];
       const count = last ? 0 : this.random.int(1, 2);
-      for (let c = 0; c < count; c += 1) calls.push(this.toolCall(thread));
+      for (let c = 0; c < count; c += 1) calls.push(this.tools.call(!thread.agentId));
       const blocks: Json[] = [];
       if (this.random.chance(0.3))
         blocks.push({
@@ -147,57 +144,6 @@ export class SessionWriter {
       const finalEntry = this.assistant(thread, blocks, last ? 'end_turn' : 'tool_use');
       for (const call of calls) this.toolResult(thread, call, finalEntry);
     }
-  }
-
-  private toolCall(thread: Thread): ToolCall {
-    const id = this.text.toolUseId();
-    const path = `${this.truth.cwd}/src/${this.random.pick(['api', 'core', 'cli'])}/module-${this.random.int(1, 60)}.ts`;
-    const roll = this.random.int(0, 99);
-    if (!thread.agentId && roll < this.options.subagentPercent) {
-      const agentType = this.random.pick(SUBAGENT_TYPES);
-      return {
-        id,
-        name: 'Task',
-        input: {
-          description: this.text.sentence(3),
-          prompt: this.text.sentence(25),
-          subagent_type: agentType,
-        },
-      };
-    }
-    if (roll < 45) return { id, name: 'Read', input: { file_path: path } };
-    if (roll < 58)
-      return {
-        id,
-        name: 'Edit',
-        input: {
-          file_path: path,
-          old_string: this.text.sentence(6),
-          new_string: this.text.sentence(7),
-          replace_all: false,
-        },
-      };
-    if (roll < 66)
-      return {
-        id,
-        name: 'Write',
-        input: { file_path: path, content: this.text.source(this.random.int(200, 6_000)) },
-      };
-    if (roll < 85)
-      return {
-        id,
-        name: 'Bash',
-        input: { command: `npx jest ${path}`, description: 'Run the tests' },
-      };
-    return {
-      id,
-      name: 'Grep',
-      input: {
-        pattern: this.text.sentence(1),
-        path: this.truth.cwd,
-        output_mode: 'files_with_matches',
-      },
-    };
   }
 
   /** One API response, streamed: one entry per content block, the last with the final usage. */
@@ -268,46 +214,10 @@ export class SessionWriter {
     if (call.name === 'Task') return this.subagent(thread, call, issuedBy);
     if (this.random.chance(0.25) && !thread.agentId) this.hook(thread, call);
     const failed = this.random.chance(this.options.toolErrorShare);
-    const path = call.input.file_path as string | undefined;
-    let content: string;
-    let result: unknown;
-    if (failed) {
-      this.truth.tool_errors += 1;
-      content = `<tool_use_error>${call.name === 'Bash' ? 'Command failed with exit code 1' : 'File does not exist.'}</tool_use_error>`;
-      result = `Error: ${content}`;
-    } else if (call.name === 'Read') {
-      this.filesRead.add(path as string);
-      const [min, max] = this.options.toolResultBytes;
-      content = this.text.source(this.random.int(min, max));
-      const numLines = content.split('\n').length;
-      result = {
-        type: 'text',
-        file: { filePath: path, content, numLines, startLine: 1, totalLines: numLines },
-      };
-    } else if (call.name === 'Edit' || call.name === 'Write') {
-      this.filesWritten.add(path as string);
-      content = `The file ${path} has been updated.`;
-      result =
-        call.name === 'Write'
-          ? { type: 'create', filePath: path, content: call.input.content, structuredPatch: [] }
-          : {
-              filePath: path,
-              oldString: call.input.old_string,
-              newString: call.input.new_string,
-              structuredPatch: [
-                { oldStart: 3, oldLines: 1, newStart: 3, newLines: 1, lines: ['-a', '+b'] },
-              ],
-              userModified: false,
-              replaceAll: false,
-            };
-    } else if (call.name === 'Bash') {
-      content = this.text.source(this.random.int(100, 4_000));
-      result = { stdout: content, stderr: '', interrupted: false, isImage: false };
-    } else {
-      const filenames = [`${this.truth.cwd}/src/core/module-${this.random.int(1, 60)}.ts`];
-      content = `Found ${filenames.length} file\n${filenames.join('\n')}`;
-      result = { mode: 'files_with_matches', filenames, numFiles: filenames.length };
-    }
+    const { content, result, read, written } = this.tools.outcome(call, failed);
+    if (failed) this.truth.tool_errors += 1;
+    if (read) this.filesRead.add(read);
+    if (written) this.filesWritten.add(written);
     const block: Json = { tool_use_id: call.id, type: 'tool_result', content };
     if (failed) block.is_error = true;
     this.tick(100, 8_000);
