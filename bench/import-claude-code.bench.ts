@@ -16,7 +16,8 @@
  *    the gateway (`/v1/sessions` pages, each root's `/summary`).
  *
  * Prints a table and the first differences; asserts nothing (correctness lives in tests/).
- * IMPORT_CPU_PROF=<dir> writes a V8 CPU profile of the importer there (node --cpu-prof).
+ * IMPORT_CPU_PROF=<dir> / PIPELINE_CPU_PROF=<dir> write V8 CPU profiles (node --cpu-prof) of
+ * the importer / the all-in-one process there.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -153,7 +154,9 @@ async function main(): Promise<void> {
     await findFreePort(),
     await findFreePort(),
   ];
-  const child = spawn(process.execPath, [BIN, 'start'], {
+  const pipelineProfile = process.env.PIPELINE_CPU_PROF;
+  const pipelineFlags = pipelineProfile ? ['--cpu-prof', `--cpu-prof-dir=${pipelineProfile}`] : [];
+  const child = spawn(process.execPath, [...pipelineFlags, BIN, 'start'], {
     env: {
       ...process.env,
       AGENTPULSE_DATA_DIR: dataDir,
