@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { type Json, isJson } from './opencode-records';
 import { StoreRead } from './opencode-store-read';
+import { applyWal } from './sqlite-wal';
 
 /**
  * Reads OpenCode's SQLite store (`opencode.db`, current versions) with sql.js — SQLite compiled
@@ -9,8 +11,8 @@ import { StoreRead } from './opencode-store-read';
  * `session` (one column per field), `message` and `part` (`data` JSON plus `id`,
  * `session_id`, `message_id`), each with `time_updated` (epoch ms).
  *
- * The file is read as it is on disk: rows OpenCode still holds in `opencode.db-wal` appear once
- * SQLite checkpoints them into the database file.
+ * Rows OpenCode committed to `opencode.db-wal` but not yet checkpointed are folded in
+ * ({@link applyWal}), so a running OpenCode's newest rows are read too.
  */
 
 const TABLES = ['session', 'message', 'part'] as const;
@@ -18,6 +20,13 @@ type Table = (typeof TABLES)[number];
 
 /** Per table, the newest `time_updated` read: the next read asks for rows from there on. */
 export type DatabaseCursor = Partial<Record<Table, number>>;
+
+/**
+ * Rows are asked for from this long before the cursor: two OpenCode processes writing one
+ * database can commit in another order than their clocks stamped `time_updated`. Rows read
+ * again yield the same event ids, so the overlap costs a few resends, never a double count.
+ */
+const CURSOR_OVERLAP_MS = 2_000;
 
 let engine: Promise<SqlJsStatic> | undefined;
 
@@ -61,19 +70,42 @@ function toRecord(table: Table, row: Json): Json {
   return record;
 }
 
+const readOptional = (file: string) =>
+  readFile(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+
+/**
+ * The database image with its log folded in. The log is read before and after the database: a
+ * checkpoint in between (which copies the log into the database, then restarts the log) would
+ * pair a database with a log it has already absorbed, so the pair is read again.
+ */
+async function databaseImage(file: string): Promise<Uint8Array> {
+  for (let attempt = 0; ; attempt += 1) {
+    const wal = await readOptional(`${file}-wal`);
+    const database = await readFile(file);
+    const walAfter = await readOptional(`${file}-wal`);
+    const stable = isDeepStrictEqual(wal?.subarray(0, 32), walAfter?.subarray(0, 32));
+    if (stable || attempt === 2) return applyWal(database, walAfter);
+  }
+}
+
 export async function readDatabase(
   file: string,
   cursor: DatabaseCursor,
 ): Promise<{ read: StoreRead; cursor: DatabaseCursor }> {
   engine ??= initSqlJs();
-  const db = new (await engine).Database(await readFile(file));
+  const db = new (await engine).Database(await databaseImage(file));
   const read = new StoreRead();
   const next: DatabaseCursor = { ...cursor };
   try {
     for (const table of TABLES) {
       const columns = columnsOf(db, table);
       if (!columns.has('id')) continue;
-      const since = columns.has('time_updated') ? cursor[table] : undefined;
+      const last = cursor[table];
+      const since =
+        columns.has('time_updated') && last !== undefined ? last - CURSOR_OVERLAP_MS : undefined;
       const sql =
         since === undefined
           ? `SELECT * FROM ${table}`
