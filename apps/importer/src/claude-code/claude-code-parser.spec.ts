@@ -1,4 +1,9 @@
-import type { EventInput, MessageEventInput, ToolCallEventInput } from '@agentpulse/schema';
+import type {
+  EventInput,
+  MessageEventInput,
+  SessionEventInput,
+  ToolCallEventInput,
+} from '@agentpulse/schema';
 import { ClaudeCodeParser } from './claude-code-parser';
 
 const SESSION = '11111111-2222-3333-4444-555555555555';
@@ -165,7 +170,7 @@ describe('ClaudeCodeParser', () => {
       prompt('p1', 1, 'Add a --watch flag'),
       { type: 'summary', summary: 'Later summary' },
     ])
-      .events.filter((e) => e.type === 'session' && e.title)
+      .events.filter((e): e is SessionEventInput => e.type === 'session' && 'title' in e)
       .map((e) => [e.title, e.timestamp]);
     expect(titles).toEqual([
       ['Add a --watch flag', at(1)],
