@@ -9,7 +9,7 @@ import {
   writeCodexStore,
   writeOpenCodeStore,
 } from '@agentpulse/test-support';
-import { getJson, inParallel } from './support/http-client';
+import { eventually, getJson, inParallel } from './support/http-client';
 import {
   KEYS,
   pipelineEnv,
@@ -90,7 +90,12 @@ describe('import opencode and codex stores through the pipeline', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function importStore(source: SourceName, path: string, checkpoints: string) {
+  async function importStore(
+    source: SourceName,
+    path: string,
+    checkpoints: string,
+    watch?: AbortSignal,
+  ) {
     const summary = await runImport({
       source,
       path,
@@ -98,14 +103,15 @@ describe('import opencode and codex stores through the pipeline', () => {
       apiKey: KEYS.alpha,
       checkpointDir: join(dir, checkpoints),
       progress: null,
+      ...(watch ? { watch: true, signal: watch } : {}),
     });
     expect(summary.rejected).toEqual([]);
     return summary;
   }
 
   /** Each session's summary next to what it should be; lists the differences. */
-  async function mismatches(expected: Map<string, Expected>): Promise<string[]> {
-    await waitForConsumerCatchUp(env, 120_000);
+  async function mismatches(expected: Map<string, Expected>, catchUp = true): Promise<string[]> {
+    if (catchUp) await waitForConsumerCatchUp(env, 120_000);
     const problems: string[] = [];
     await inParallel([...expected], 4, async ([sessionId, want]) => {
       const { status, body } = await getJson(
@@ -143,6 +149,42 @@ describe('import opencode and codex stores through the pipeline', () => {
     await importStore('codex', codex.home, 'fresh-checkpoints');
     expect(again.eventsSent).toBeGreaterThan(0);
     expect(await mismatches(openCodeExpected(opencode, true))).toEqual([]);
+    expect(await mismatches(codexExpected(codex))).toEqual([]);
+  });
+
+  /** Milliseconds until the summaries match `expected` (polled, without waiting for Kafka). */
+  async function timeToMatch(expected: Map<string, Expected>, since: number): Promise<number> {
+    await eventually(
+      async () => ((await mismatches(expected, false)).length === 0 ? true : undefined),
+      30_000,
+      'the watched change in the session summaries',
+    );
+    return Date.now() - since;
+  }
+
+  it('follows a running OpenCode and an appended Codex rollout with --watch', async () => {
+    const live = await writeOpenCodeStore(join(dir, 'opencode-live'), { seed: 31 });
+    const stop = new AbortController();
+    const watching = [
+      importStore('opencode', live.dataDir, 'watch-checkpoints', stop.signal),
+      importStore('codex', codex.home, 'checkpoints', stop.signal),
+    ];
+    try {
+      await timeToMatch(openCodeExpected(live, false), Date.now());
+      await live.finishStreaming();
+      const openCodeMs = await timeToMatch(openCodeExpected(live, true), Date.now());
+      const resumed = codex.sessions[1].sessionId;
+      await codex.appendTurn(resumed);
+      const codexMs = await timeToMatch(codexExpected(codex), Date.now());
+      console.log(
+        `watch: OpenCode completion visible after ${openCodeMs} ms, Codex turn after ${codexMs} ms`,
+      );
+      expect(openCodeMs).toBeLessThan(2_000);
+      expect(codexMs).toBeLessThan(2_000);
+    } finally {
+      stop.abort();
+      await Promise.all(watching);
+    }
     expect(await mismatches(codexExpected(codex))).toEqual([]);
   });
 });

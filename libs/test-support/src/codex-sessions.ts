@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import { SeededRandom } from './seeded-random';
@@ -42,6 +42,8 @@ export interface CodexStore {
   home: string;
   files: string[];
   sessions: CodexSessionTruth[];
+  /** Appends one more turn to a session's rollout (as Codex does on resume); its truth grows. */
+  appendTurn(sessionId: string): Promise<void>;
 }
 
 export interface CodexStoreOptions {
@@ -303,5 +305,13 @@ export async function writeCodexStore(
     home,
     files: threads.map((t) => t.file),
     sessions: threads.map((t) => t.truth),
+    async appendTurn(sessionId) {
+      const thread = threads.find((t) => t.id === sessionId);
+      if (!thread) throw new Error(`no session ${sessionId}`);
+      const written = thread.lines.length;
+      thread.clock += 3_600_000;
+      turn(rng, thread, 100 + written);
+      await appendFile(thread.file, thread.lines.slice(written).join('\n') + '\n');
+    },
   };
 }
