@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { type Json, isJson } from './opencode-records';
@@ -18,8 +18,13 @@ import { applyWal } from './sqlite-wal';
 const TABLES = ['session', 'message', 'part'] as const;
 type Table = (typeof TABLES)[number];
 
-/** Per table, the newest `time_updated` read: the next read asks for rows from there on. */
-export type DatabaseCursor = Partial<Record<Table, number>>;
+/** Where the previous read stopped. */
+export interface DatabaseCursor {
+  /** per table, the newest `time_updated` read: the next read asks for rows from there on */
+  rows: Partial<Record<Table, number>>;
+  /** the database's and its log's `mtimeMs:size`: while both stay the same nothing is read */
+  files?: string;
+}
 
 /**
  * Rows are asked for from this long before the cursor: two OpenCode processes writing one
@@ -91,19 +96,34 @@ async function databaseImage(file: string): Promise<Uint8Array> {
   }
 }
 
+async function filesVersion(file: string): Promise<string> {
+  const version = (path: string) =>
+    stat(path).then(
+      (s) => `${s.mtimeMs}:${s.size}`,
+      () => '-',
+    );
+  return `${await version(file)}|${await version(`${file}-wal`)}`;
+}
+
+/**
+ * The records changed since `cursor` (all of them without one). `read` is false when neither
+ * the database nor its log changed, in which case nothing was opened.
+ */
 export async function readDatabase(
   file: string,
-  cursor: DatabaseCursor,
-): Promise<{ read: StoreRead; cursor: DatabaseCursor }> {
+  cursor: DatabaseCursor | undefined,
+): Promise<{ read: StoreRead; cursor: DatabaseCursor; opened: boolean }> {
+  const read = new StoreRead();
+  const files = await filesVersion(file);
+  if (cursor && cursor.files === files) return { read, cursor, opened: false };
   engine ??= initSqlJs();
   const db = new (await engine).Database(await databaseImage(file));
-  const read = new StoreRead();
-  const next: DatabaseCursor = { ...cursor };
+  const next: DatabaseCursor = { rows: { ...cursor?.rows }, files };
   try {
     for (const table of TABLES) {
       const columns = columnsOf(db, table);
       if (!columns.has('id')) continue;
-      const last = cursor[table];
+      const last = cursor?.rows[table];
       const since =
         columns.has('time_updated') && last !== undefined ? last - CURSOR_OVERLAP_MS : undefined;
       const sql =
@@ -113,7 +133,7 @@ export async function readDatabase(
       for (const row of rows(db, sql, since === undefined ? [] : [since])) {
         const where = `${file}#${table}/${String(row.id)}`;
         if (typeof row.time_updated === 'number') {
-          next[table] = Math.max(next[table] ?? 0, row.time_updated);
+          next.rows[table] = Math.max(next.rows[table] ?? 0, row.time_updated);
         }
         try {
           read.add(table, toRecord(table, row), where);
@@ -126,5 +146,5 @@ export async function readDatabase(
   } finally {
     db.close();
   }
-  return { read, cursor: next };
+  return { read, cursor: next, opened: true };
 }

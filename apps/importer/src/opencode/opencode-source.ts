@@ -79,10 +79,10 @@ export const opencodeSource: SnapshotSource = {
     const next: ScanState = {};
     let files = 0;
     if (where.database) {
-      const result = await readDatabase(where.database, previous.database ?? {});
+      const result = await readDatabase(where.database, previous.database);
       read.append(result.read);
       next.database = result.cursor;
-      files += 1;
+      if (result.opened) files += 1;
     }
     if (where.storage) {
       const result = await readStorage(where.storage, previous.storage ?? {});
