@@ -2,10 +2,8 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '@agentpulse/config';
 import { SOURCE_NAMES, type SourceName } from '@agentpulse/importer';
-import { importCommand, type ImportCommandOptions } from './import-command';
-import { migrateCommand } from './migrate-command';
-import { TARGETS, type Target } from './service-targets';
-import { startCommand } from './start-command';
+import type { ImportCommandOptions } from './import-command';
+import { TARGETS, type Target } from './target-names';
 
 function parseTarget(value: string): Target {
   if (!(TARGETS as readonly string[]).includes(value)) {
@@ -38,12 +36,16 @@ program
   .command('start')
   .description('run the pipeline: all services in one process (default) or one of them')
   .argument('[target]', `one of ${TARGETS.join(', ')}`, parseTarget, 'all')
-  .action((target: Target) => startCommand(target).catch(fail));
+  .action((target: Target) =>
+    import('./start-command.js').then(({ startCommand }) => startCommand(target)).catch(fail),
+  );
 
 program
   .command('migrate')
   .description('apply pending ClickHouse migrations and exit')
-  .action(() => migrateCommand().catch(fail));
+  .action(() =>
+    import('./migrate-command.js').then(({ migrateCommand }) => migrateCommand()).catch(fail),
+  );
 
 program
   .command('import')
@@ -58,7 +60,9 @@ program
     'where progress is kept (default: $AGENTPULSE_DATA_DIR/imports)',
   )
   .action((source: SourceName, path: string, options: ImportCommandOptions) =>
-    importCommand(source, path, options).catch(fail),
+    import('./import-command.js')
+      .then(({ importCommand }) => importCommand(source, path, options))
+      .catch(fail),
   );
 
 program.parseAsync(process.argv).catch(fail);
