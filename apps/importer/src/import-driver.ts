@@ -110,9 +110,11 @@ async function importLines(
   await files.discover();
   total = await files.pendingBytes();
   progress?.start(total);
+  const bulkStarted = Date.now();
   await files.readAll(watch ? 'bulk' : 'to-end');
   progress?.stop();
   if (!watch) return;
+  run.stats.bulkMs = Date.now() - bulkStarted;
   progress?.note(`watching ${root} for new lines and files (Ctrl-C to stop)`);
   let discoveredAt = Date.now();
   while (!run.stopped) {

@@ -29,13 +29,13 @@ export class ImportProgress {
 
   start(totalBytes: number): void {
     this.running = true;
-    this.bar.start(Math.max(totalBytes, 1), 0, this.payload(0, 0));
+    this.bar.start(Math.max(totalBytes, 1), 0, this.payload(0, 0, totalBytes));
   }
 
   update(bytes: number, lines: number, totalBytes: number): void {
     if (!this.running) return;
     if (totalBytes > this.bar.getTotal()) this.bar.setTotal(totalBytes);
-    this.bar.update(bytes, this.payload(bytes, lines));
+    this.bar.update(bytes, this.payload(bytes, lines, this.bar.getTotal()));
   }
 
   stop(): void {
@@ -49,11 +49,11 @@ export class ImportProgress {
     this.stream.write(`${message}\n`);
   }
 
-  private payload(bytes: number, lines: number) {
+  private payload(bytes: number, lines: number, totalBytes: number) {
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
     return {
       doneMb: (bytes / MB).toFixed(1),
-      totalMb: (this.bar.getTotal() / MB).toFixed(1),
+      totalMb: (totalBytes / MB).toFixed(1),
       lps: Math.round(lines / seconds),
       mbps: (bytes / MB / seconds).toFixed(1),
     };

@@ -10,7 +10,10 @@ export interface ImportStats {
   bytes: number;
   eventsSent: number;
   eventsAccepted: number;
+  /** malformed lines and events ingest refused, in the order they were found */
   rejected: RejectedInput[];
+  /** how long the bulk pass took, when watching (the rates are over it, not the watch time) */
+  bulkMs?: number;
 }
 
 const SAVE_EVERY_MS = 1_000;

@@ -1,16 +1,10 @@
+import type { ImportStats } from './import-run';
 import type { RejectedInput } from './import-source';
 
 /** What an import did; returned by `runImport` and printed by the CLI. */
-export interface ImportSummary {
+export interface ImportSummary extends ImportStats {
   source: string;
   root: string;
-  files: number;
-  lines: number;
-  bytes: number;
-  eventsSent: number;
-  eventsAccepted: number;
-  /** malformed lines and events ingest refused, in the order they were found */
-  rejected: RejectedInput[];
   elapsedMs: number;
   /** true when the import was stopped (signal) before it went through everything */
   interrupted: boolean;
@@ -25,11 +19,15 @@ export function formatRejection(r: RejectedInput): string {
 
 /** The end-of-import report: counts, rates, and the first rejected lines as `file:line: reason`. */
 export function formatSummary(s: ImportSummary): string {
-  const seconds = Math.max(s.elapsedMs / 1000, 0.001);
+  const seconds = Math.max((s.bulkMs ?? s.elapsedMs) / 1000, 0.001);
   const mb = s.bytes / (1024 * 1024);
+  const took =
+    s.bulkMs === undefined
+      ? `in ${seconds.toFixed(1)} s`
+      : `in ${(s.elapsedMs / 1000).toFixed(1)} s (bulk pass ${seconds.toFixed(1)} s)`;
   const lines = [
     `${s.interrupted ? 'stopped' : 'imported'} ${s.source} from ${s.root}`,
-    `  files ${s.files} · lines ${s.lines} · ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s` +
+    `  files ${s.files} · lines ${s.lines} · ${mb.toFixed(1)} MB ${took}` +
       ` (${Math.round(s.lines / seconds)} lines/s, ${(mb / seconds).toFixed(1)} MB/s)`,
     `  events sent ${s.eventsSent} · accepted ${s.eventsAccepted} · rejected lines/events ${s.rejected.length}`,
     `  checkpoint ${s.checkpointFile}`,
