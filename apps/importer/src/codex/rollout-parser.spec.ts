@@ -171,4 +171,42 @@ describe('RolloutParser', () => {
       cache_write: 0,
     });
   });
+
+  it('links a sub-agent thread to the thread that spawned it and skips the history it copied', () => {
+    const parser = new RolloutParser('/x/rollout-child.jsonl');
+    const meta = (id: string, extra: object) =>
+      JSON.stringify({
+        timestamp: at(10),
+        type: 'session_meta',
+        payload: { id, timestamp: at(10), ...extra },
+      });
+    const spawned = parser.line(
+      meta('child', {
+        forked_from_id: 'parent',
+        agent_role: 'worker',
+        source: { subagent: { thread_spawn: { parent_thread_id: 'parent', depth: 1 } } },
+      }),
+      1,
+    ).events;
+    expect(spawned).toEqual([
+      expect.objectContaining({
+        type: 'session',
+        session_id: 'child',
+        parent_session_id: 'parent',
+      }),
+      expect.objectContaining({
+        type: 'agent_trace',
+        session_id: 'parent',
+        child_session_id: 'child',
+        agent: 'worker',
+      }),
+    ]);
+    expect(parser.line(meta('parent', {}), 2).events).toEqual([]);
+    expect(
+      parser.line(count(10, usage(5000, 0, 500, 0), usage(5000, 0, 500, 0)), 3).events,
+    ).toEqual([]);
+    const [own] = parser.line(count(14, usage(5400, 4000, 560, 0), usage(400, 0, 60, 0)), 4)
+      .events as Message[];
+    expect(own).toMatchObject({ session_id: 'child', tokens: { input: 400, output: 60 } });
+  });
 });

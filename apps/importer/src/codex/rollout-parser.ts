@@ -149,8 +149,9 @@ export class RolloutParser implements LineParser {
     this.state.provider = str(payload.model_provider);
     if (str(payload.forked_from_id)) this.state.replayUntil = ts + REPLAY_BURST_MS;
     const startedAt = str(payload.timestamp) ?? new Date(ts).toISOString();
-    const parent = subagentParent(payload.source);
-    return [
+    const spawn = subagentSpawn(payload.source);
+    const parent = str(spawn?.parent_thread_id);
+    const events: EventInput[] = [
       {
         id: deterministicId('codex-session', this.state.sessionId),
         type: 'session',
@@ -162,6 +163,26 @@ export class RolloutParser implements LineParser {
         ...(parent ? { parent_session_id: parent } : {}),
       },
     ];
+    if (parent) {
+      // A sub-agent thread: the delegation is recorded in the thread that spawned it.
+      events.push({
+        id: deterministicId('codex-delegation', this.state.sessionId),
+        type: 'agent_trace',
+        source: SOURCE,
+        session_id: parent,
+        timestamp: ts,
+        trace_id: deterministicId('codex-trace', this.state.sessionId),
+        agent:
+          str(payload.agent_role) ??
+          str(spawn?.agent_role) ??
+          str(payload.agent_nickname) ??
+          str(spawn?.agent_nickname) ??
+          'subagent',
+        child_session_id: this.state.sessionId,
+        started_at: startedAt,
+      });
+    }
+    return events;
   }
 
   private eventMsg(payload: Payload, ts: number): EventInput[] {
@@ -311,9 +332,11 @@ export class RolloutParser implements LineParser {
   }
 }
 
-/** The parent thread of a sub-agent rollout (`source.subagent.thread_spawn.parent_thread_id`). */
-function subagentParent(source: unknown): string | undefined {
-  const spawn = (source as { subagent?: { thread_spawn?: { parent_thread_id?: unknown } } })
-    ?.subagent?.thread_spawn;
-  return str(spawn?.parent_thread_id);
+/** How a sub-agent rollout was spawned (`source.subagent.thread_spawn`), if it was. */
+function subagentSpawn(source: unknown): Record<string, unknown> | undefined {
+  const spawn = (source as { subagent?: { thread_spawn?: unknown } } | undefined)?.subagent
+    ?.thread_spawn;
+  return typeof spawn === 'object' && spawn !== null
+    ? (spawn as Record<string, unknown>)
+    : undefined;
 }
