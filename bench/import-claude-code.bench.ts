@@ -39,7 +39,7 @@ import {
   truthTotals,
   type Comparison,
 } from './support/session-totals';
-import { loadAverage, processCpuSeconds, runTimed, type ChildRun } from './support/timed-child';
+import { loadAverage, processTreeCpuSeconds, runTimed, type ChildRun } from './support/timed-child';
 
 const [sizeMb = 1024, seed = 1] = process.argv.slice(2).map(Number);
 const ROOT = join(__dirname, '..', '..');
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   const ccusage = ccusageTotals(ccusageRuns[ccusageRuns.length - 1].stdout);
   const ccusageMs = median(ccusageRuns.map((r) => r.wallMs));
   const cpus = ccusageRuns.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds]));
-  const ccusageCpu = cpus.length > 0 ? median(cpus).toFixed(1) : 'n/a';
+  const ccusageCpu = cpus.length > 0 ? median(cpus).toFixed(2) : 'n/a';
 
   const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-import-bench-'));
   const importDir = mkdtempSync(join(tmpdir(), 'agentpulse-import-state-'));
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     process.stderr.write(`importing ${truth.projectsDir}…\n`);
     const profile = process.env.IMPORT_CPU_PROF;
     const nodeFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-    const pipelineCpuBefore = processCpuSeconds(child.pid as number);
+    const pipelineCpuBefore = processTreeCpuSeconds(child.pid as number);
     const started = performance.now();
     const imported = await runTimed(
       process.execPath,
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       }
     }
     const storedMs = performance.now() - started;
-    const pipelineCpu = processCpuSeconds(child.pid as number) - pipelineCpuBefore;
+    const pipelineCpu = processTreeCpuSeconds(child.pid as number) - pipelineCpuBefore;
     const loadAfter = loadAverage();
 
     process.stderr.write('reading per-session totals from the gateway…\n');
@@ -232,6 +232,11 @@ async function main(): Promise<void> {
     const ccusageVsTruth = compare(ccusage, expected);
     const ccusageVsCompact = compare(ccusage, compactLineTotals(truth));
 
+    const ccusageCpuS = cpus.length > 0 ? median(cpus) : undefined;
+    const cpuRatio =
+      ccusageCpuS && imported.cpuSeconds !== undefined
+        ? ((imported.cpuSeconds + pipelineCpu) / ccusageCpuS).toFixed(1)
+        : 'n/a';
     const mb = truth.bytes / MB;
     const importS = imported.wallMs / 1000;
     const rows: [string, string][] = [
@@ -246,7 +251,7 @@ async function main(): Promise<void> {
       ['AgentPulse import MB/s', (mb / importS).toFixed(1)],
       ['AgentPulse importer peak RSS (MB)', imported.peakRssMb?.toFixed(0) ?? 'n/a'],
       ['AgentPulse importer CPU (s)', imported.cpuSeconds?.toFixed(1) ?? 'n/a'],
-      ['AgentPulse all-in-one CPU until stored (s)', pipelineCpu.toFixed(1)],
+      ['AgentPulse all-in-one + broker + Redis CPU until stored (s)', pipelineCpu.toFixed(1)],
       ['AgentPulse events accepted / settled', `${counts.accepted} / ${counts.settled}`],
       ['AgentPulse time to stored (s)', (storedMs / 1000).toFixed(1)],
       ['AgentPulse end to end MB/s', (mb / (storedMs / 1000)).toFixed(1)],
@@ -255,6 +260,7 @@ async function main(): Promise<void> {
       ['ccusage CPU, median of 3 (s)', ccusageCpu],
       ['ratio import / ccusage wall time', (imported.wallMs / ccusageMs).toFixed(1)],
       ['ratio time to stored / ccusage wall time', (storedMs / ccusageMs).toFixed(1)],
+      ['ratio CPU seconds, AgentPulse (all) / ccusage', cpuRatio],
       ['sessions: ours / ccusage / truth', `${ours.size} / ${ccusage.size} / ${expected.size}`],
       ['sessions differing: ours vs truth', String(oursVsTruth.differing.length)],
       ['sessions differing: ours vs ccusage', String(oursVsCcusage.differing.length)],

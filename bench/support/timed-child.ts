@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,10 +53,28 @@ export async function runTimed(
   return { code, wallMs, peakRssMb, cpuSeconds, stdout };
 }
 
-/** CPU seconds (user + system) a running process has used so far, from /proc. */
-export function processCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/**
+ * CPU seconds (user + system) a running process and its live descendants (the all-in-one
+ * process's Kafka broker and Redis) have used so far, from /proc.
+ */
+export function processTreeCpuSeconds(root: number): number {
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+      stats.set(Number(entry), { ppid: Number(fields[1]), cpu });
+    } catch {
+      // the process ended while the table was read: it is no descendant any more
+    }
+  }
+  let total = 0;
+  const queue = [root];
+  for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
+    total += stats.get(pid)?.cpu ?? 0;
+    for (const [child, stat] of stats) if (stat.ppid === pid) queue.push(child);
+  }
+  return total;
 }
 
 /** The 1, 5 and 15-minute load averages, as `uptime` shows them. */
