@@ -25,15 +25,19 @@ import { SeededRandom } from './seeded-random';
  * - `Task` calls start sub-agents. Most write `<sessionId>/subagents/agent-<id>.jsonl`
  *   (`isSidechain: true`, `agentId`, the parent's `sessionId`), some of which begin with a
  *   replay of the parent's message that issued the call (same `message.id` + `requestId`); the
- *   parent also echoes some of their lines as `progress` lines (`data.type: agent_progress`,
- *   `data.message` = the sub-agent's entry). The others (`progressOnlyShare`) have no file:
- *   their usage appears ONLY inside the parent's progress lines.
+ *   parent also echoes some of their entries as `progress` lines (`data.type: agent_progress`,
+ *   `data.message` = the sub-agent's entry; a response is echoed with all its streamed entries
+ *   or not at all). The others (`progressOnlyShare`) have no file: their usage appears ONLY
+ *   inside the parent's progress lines.
  * - The Task result's `toolUseResult.usage` is a summary that must not be counted again.
  * - Most lines are compact JSON; some are spaced (`{ "a": 1 }`) or have another key order,
  *   always one JSON value per line. `spacedUsageShare` of responses (all their lines,
  *   replays and echoes) are spaced.
  * - `malformedLines` sessions get one truncated line after their first prompt (recorded in
  *   `truth.malformed`); it holds no usage.
+ * - Not generated: resumed sessions that copy earlier responses into a new session's file,
+ *   `<synthetic>` API-error entries, slash-command noise, images, 1-hour cache writes
+ *   (`ephemeral_1h_input_tokens` is 0) and advisor `usage.iterations`.
  *
  * The truth is what the generator chose, not a parse of the files: per root session (sub-agent
  * work included) the four token totals counted once per distinct `message.id` + `requestId`
