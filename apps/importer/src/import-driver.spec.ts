@@ -186,6 +186,33 @@ describe('runImport (against a fake ingest)', () => {
     await expect(refused).rejects.not.toThrow(KEY);
   });
 
+  it('--watch follows appended lines and new files, then stops on abort with its checkpoint', async () => {
+    await writeFile(file, exchange(1));
+    const controller = new AbortController();
+    const watching = runImport(options({ watch: true, settleMs: 100, signal: controller.signal }));
+    const seen = (n: number) => ingest.ids.length >= n;
+    const waitFor = async (n: number) => {
+      const started = Date.now();
+      while (!seen(n) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 20));
+      return Date.now() - started;
+    };
+    await waitFor(4);
+    const afterFirst = ingest.ids.length;
+    await appendFile(file, exchange(2));
+    expect(await waitFor(afterFirst + 2)).toBeLessThan(2_000);
+    const other = join(projects, '-w', 'bbbbbbbb-1111-2222-3333-444444444444.jsonl');
+    await writeFile(other, exchange(3).replaceAll(SESSION, 'bbbbbbbb-1111-2222-3333-444444444444'));
+    expect(await waitFor(afterFirst + 5)).toBeLessThan(2_000);
+    controller.abort();
+    const summary = await watching;
+    expect(summary).toMatchObject({ interrupted: true, files: 2, lines: 6 });
+    expect(new Set(ingest.ids).size).toBe(ingest.ids.length);
+    const saved = JSON.parse(await readFile(summary.checkpointFile, 'utf8')) as {
+      files: Record<string, { offset: number }>;
+    };
+    expect(saved.files[other].offset).toBe(Buffer.byteLength(exchange(3)));
+  });
+
   it('reports events ingest rejected (207) as file:line, and reads an unterminated tail at the end', async () => {
     await writeFile(file, exchange(1) + exchange(2).trimEnd());
     ingest.set((_, events) => ({

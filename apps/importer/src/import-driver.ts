@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointStore } from './checkpoint-store';
+import { FileChanges } from './file-changes';
 import { ImportSetupError } from './import-errors';
 import { ImportProgress } from './import-progress';
 import { ImportRun } from './import-run';
@@ -33,9 +34,14 @@ export interface ImportOptions {
   inFlight?: number;
 }
 
-/** How often the watch phase looks at the files, and how often it lists them again. */
+/**
+ * The watch phase: every POLL_MS it reads the files the OS reported changed, every DISCOVER_MS
+ * it lists the store for new files, and every SWEEP_MS it looks at every file in case an event
+ * was missed (without file events it looks at every file every POLL_MS).
+ */
 const POLL_MS = 200;
 const DISCOVER_MS = 1_000;
+const SWEEP_MS = 5_000;
 
 export function defaultCheckpointDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.AGENTPULSE_DATA_DIR || 'data', 'imports');
@@ -111,21 +117,37 @@ async function importLines(
   total = await files.pendingBytes();
   progress?.start(total);
   const bulkStarted = Date.now();
-  await files.readAll(watch ? 'bulk' : 'to-end');
-  progress?.stop();
-  if (!watch) return;
-  run.stats.bulkMs = Date.now() - bulkStarted;
-  progress?.note(`watching ${root} for new lines and files (Ctrl-C to stop)`);
+  if (!watch) {
+    await files.readAll('to-end');
+    progress?.stop();
+    return;
+  }
+  // Events start before the bulk pass so that lines appended meanwhile are seen; the first
+  // round looks at every file anyway.
+  const changes = new FileChanges(root);
   let discoveredAt = Date.now();
-  while (!run.stopped) {
-    if (Date.now() - discoveredAt >= DISCOVER_MS) {
-      await files.discover();
-      discoveredAt = Date.now();
+  let sweptAt = 0;
+  try {
+    await files.readAll('bulk');
+    progress?.stop();
+    run.stats.bulkMs = Date.now() - bulkStarted;
+    progress?.note(`watching ${root} for new lines and files (Ctrl-C to stop)`);
+    while (!run.stopped) {
+      if (Date.now() - discoveredAt >= DISCOVER_MS) {
+        await files.discover();
+        discoveredAt = Date.now();
+      }
+      const changed = changes.take();
+      if (!changes.live || Date.now() - sweptAt >= SWEEP_MS) {
+        await files.readAll('follow');
+        sweptAt = Date.now();
+      } else await files.readChanged(changed);
+      await files.settleQuiet();
+      await run.sender.flush();
+      await run.saveIfDue();
+      await sleep(POLL_MS, undefined, { signal: run.signal }).catch(() => undefined);
     }
-    await files.readAll('follow');
-    await files.settleQuiet();
-    await run.sender.flush();
-    await run.saveIfDue();
-    await sleep(POLL_MS, undefined, { signal: run.signal }).catch(() => undefined);
+  } finally {
+    changes.close();
   }
 }

@@ -121,6 +121,18 @@ export class LineFiles {
     }
   }
 
+  /**
+   * Reads the tracked files among `changed`, those never looked at yet (just discovered), and
+   * those still waiting for the end of a line or holding events back.
+   */
+  async readChanged(changed: Set<string>): Promise<void> {
+    for (const file of this.files.values()) {
+      if (this.run.stopped) return;
+      const pending = file.seenSize === -1 || file.unsettled || file.seenSize > file.offset;
+      if (pending || changed.has(file.path)) await this.read(file, 'follow');
+    }
+  }
+
   /** Releases the held events of files that stayed unchanged for the settle time. */
   async settleQuiet(): Promise<void> {
     const now = Date.now();
