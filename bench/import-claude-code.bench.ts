@@ -44,6 +44,8 @@ import { loadAverage, processTreeCpuSeconds, runTimed, type ChildRun } from './s
 const [sizeMb = 1024, seed = 1] = process.argv.slice(2).map(Number);
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'apps/cli/bin/agentpulse.js');
+/** the compiled CLI without the bin's rebuild step, for the timed import */
+const COMPILED_CLI = join(__dirname, 'support', 'compiled-cli.js');
 const CCUSAGE = join(ROOT, 'node_modules/@ccusage/ccusage-linux-x64/bin/ccusage');
 const KEY = 'bench-import-key-0123456789abcdef';
 const MB = 1024 * 1024;
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
       process.execPath,
       [
         ...nodeFlags,
-        BIN,
+        COMPILED_CLI,
         'import',
         'claude-code',
         truth.projectsDir,
