@@ -145,6 +145,27 @@ describe('agentpulse import claude-code (real pipeline)', () => {
     return problems;
   }
 
+  /** Prompts, responses and tool calls per session against what the generator wrote. */
+  async function countMismatches(truth: ClaudeCodeTruth, key: string): Promise<string[]> {
+    const problems: string[] = [];
+    for (const session of truth.sessions) {
+      const { body } = await getJson(
+        `${pipeline.gatewayUrl}/v1/sessions/${encodeURIComponent(session.sessionId)}/summary`,
+        key,
+      );
+      const got = body.summary as Record<string, number>;
+      const want = {
+        messages_user: session.prompts,
+        messages_assistant: session.messages_assistant,
+        tool_calls: session.tool_calls,
+      };
+      for (const [name, value] of Object.entries(want))
+        if (got[name] !== value)
+          problems.push(`${session.sessionId} ${name}: got ${got[name]}, want ${value}`);
+    }
+    return problems;
+  }
+
   function importTree(truth: ClaudeCodeTruth, key: string, checkpointDir: string) {
     return runImport({
       source: 'claude-code',
@@ -172,6 +193,7 @@ describe('agentpulse import claude-code (real pipeline)', () => {
     expect(first.eventsAccepted).toBe(first.eventsSent);
     await waitForConsumerCatchUp(env);
     expect(await mismatches(truth, KEYS.alpha)).toEqual([]);
+    expect(await countMismatches(truth, KEYS.alpha)).toEqual([]);
 
     // A fresh checkpoint sends everything again: ids are deterministic, nothing counts twice.
     const second = await importTree(truth, KEYS.alpha, join(dir, 'checkpoints-2'));

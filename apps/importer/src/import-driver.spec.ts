@@ -1,6 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestRefusedError, IngestUnavailableError } from './import-errors';
@@ -146,6 +155,25 @@ describe('runImport (against a fake ingest)', () => {
     expect((await runImport(options())).lines).toBe(2);
     await writeFile(file, exchange(5) + exchange(3) + exchange(6));
     expect((await runImport(options())).lines).toBe(6);
+    // Rotated: another file (inode) renamed over the path, longer than the one checkpointed.
+    await writeFile(`${file}.new`, exchange(5) + exchange(3) + exchange(6) + exchange(7));
+    await rename(`${file}.new`, file);
+    expect((await runImport(options())).lines).toBe(8);
+  });
+
+  it('--watch reads an unterminated last line once its newline arrives, or once quiet and whole', async () => {
+    const [prompt, reply] = exchange(1).trimEnd().split('\n');
+    await writeFile(file, `${prompt}\n${reply.slice(0, 40)}`);
+    const controller = new AbortController();
+    const watching = runImport(options({ watch: true, settleMs: 150, signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 600));
+    await appendFile(file, `${reply.slice(40)}\n${exchange(2).split('\n')[0]}`);
+    await new Promise((r) => setTimeout(r, 900));
+    controller.abort();
+    const summary = await watching;
+    expect(summary.rejected).toEqual([]);
+    expect(summary.lines).toBe(3);
+    expect(summary.bytes).toBe((await stat(file)).size);
   });
 
   it('checkpoints only what ingest acknowledged: after a failure the re-run sends the rest', async () => {

@@ -36,11 +36,13 @@ export interface ImportOptions {
 
 /**
  * The watch phase: every POLL_MS it reads the files the OS reported changed, every DISCOVER_MS
- * it lists the store for new files, and every SWEEP_MS it looks at every file in case an event
+ * (or sooner when an unknown path changed) it lists the store for new files, and every SWEEP_MS it looks at every file in case an event
  * was missed (without file events it looks at every file every POLL_MS).
  */
 const POLL_MS = 200;
 const DISCOVER_MS = 1_000;
+/** a change to a path not yet tracked (a new file, most likely) lists the store sooner */
+const MIN_DISCOVER_MS = 200;
 const SWEEP_MS = 5_000;
 
 export function defaultCheckpointDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -133,11 +135,12 @@ async function importLines(
     run.stats.bulkMs = Date.now() - bulkStarted;
     progress?.note(`watching ${root} for new lines and files (Ctrl-C to stop)`);
     while (!run.stopped) {
-      if (Date.now() - discoveredAt >= DISCOVER_MS) {
+      const changed = changes.take();
+      const since = Date.now() - discoveredAt;
+      if (since >= DISCOVER_MS || (since >= MIN_DISCOVER_MS && files.untracked(changed))) {
         await files.discover();
         discoveredAt = Date.now();
       }
-      const changed = changes.take();
       if (!changes.live || Date.now() - sweptAt >= SWEEP_MS) {
         await files.readAll('follow');
         sweptAt = Date.now();

@@ -103,6 +103,12 @@ export class LineFiles {
     this.run.stats.files = this.files.size;
   }
 
+  /** Whether some of `paths` are not tracked (yet). */
+  untracked(paths: Set<string>): boolean {
+    for (const path of paths) if (!this.files.has(path)) return true;
+    return false;
+  }
+
   /** Bytes not yet read in the tracked files (for the progress bar's total). */
   async pendingBytes(): Promise<number> {
     let total = 0;
