@@ -19,6 +19,7 @@ export const MAIN_AGENT = 'main';
 const SOURCE = 'claude_code';
 const MAX_TITLE = 200;
 const MAX_CONTENT = 4_000;
+const MAX_OPEN_CALLS = 1_000;
 /** User "prompts" that are Claude Code's own bookkeeping, not something the user asked. */
 const COMMAND_NOISE =
   /^\s*(<command-name>|<command-message>|<local-command-std|\[Request interrupted)/;
@@ -243,7 +244,7 @@ export class ClaudeCodeParser implements LineParser {
       if (block.type !== 'tool_use') continue;
       const { events, open } = toolUseEvents(block, messageId, ctx);
       out.push(...events);
-      if (open) this.state.open[open[0]] = open[1];
+      if (open) this.remember(open[0], open[1]);
     }
     const id = deterministicId('cc', ctx.sessionId, 'assistant', messageId, entry.requestId ?? '');
     const stream = ctx.traceId ?? MAIN_AGENT;
@@ -255,6 +256,17 @@ export class ClaudeCodeParser implements LineParser {
     if (reply)
       event.content = truncate(event.content ? `${event.content}\n${reply}` : reply, MAX_CONTENT);
     this.state.pending[stream] = event;
+  }
+
+  /**
+   * Remembers a started call until its result. Some never get one in this file (a progress
+   * echo without its result, a replayed Task call), so only the latest calls are kept: the
+   * snapshot stays small however long the session.
+   */
+  private remember(callId: string, call: OpenToolCall): void {
+    this.state.open[callId] = call;
+    const ids = Object.keys(this.state.open);
+    if (ids.length > MAX_OPEN_CALLS) delete this.state.open[ids[0]];
   }
 
   private newAssistantMessage(
