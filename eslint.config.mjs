@@ -4,8 +4,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 // apps/cli is the composition root (type:root): the only project that may import apps, and only
-// their start functions. Services never import each other; libs/schema imports nothing internal;
-// the dashboard (scope:browser) runs in the browser and imports no internal project at all.
+// their entry points (start functions, runImport). Services never import each other;
+// libs/schema imports nothing internal; the dashboard (scope:browser) runs in the browser and
+// imports no internal project at all.
 const boundaries = (allow) => ({
   allow,
   depConstraints: [
@@ -41,7 +42,12 @@ export default tseslint.config(
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        boundaries(['@agentpulse/ingest', '@agentpulse/aggregator', '@agentpulse/gateway']),
+        boundaries([
+          '@agentpulse/ingest',
+          '@agentpulse/aggregator',
+          '@agentpulse/gateway',
+          '@agentpulse/importer',
+        ]),
       ],
     },
   },

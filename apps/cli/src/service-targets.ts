@@ -3,9 +3,9 @@ import { startGateway } from '@agentpulse/gateway';
 import { startIngest } from '@agentpulse/ingest';
 import type { RunningService, ServiceContext } from '@agentpulse/service-kit';
 
-export type ServiceName = 'ingest' | 'aggregator' | 'gateway';
-export type Target = ServiceName | 'all';
-export const TARGETS: readonly Target[] = ['all', 'ingest', 'aggregator', 'gateway'];
+import type { ServiceName, Target } from './target-names';
+
+export { TARGETS, type ServiceName, type Target } from './target-names';
 
 /** Every service and how to start it, like Loki's module table. */
 const SERVICES: Record<ServiceName, (context: ServiceContext) => Promise<RunningService>> = {

@@ -8,3 +8,6 @@ export * from './ops-ground-truth';
 export * from './session-views-ground-truth';
 export * from './live-ground-truth';
 export * from './live-world';
+export * from './claude-code-tree';
+export * from './codex-sessions';
+export * from './opencode-store';
