@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpException, Inject, Post, Res } from '@nestjs/common';
 import type { Principal } from '@agentpulse/config';
 import type { EventLogProducer } from '@agentpulse/kafka';
-import { eventsAccepted, eventsRejected, ingestRequests } from '@agentpulse/observability';
+import { eventsRejected, ingestRequests } from '@agentpulse/observability';
 import { producerJsonSchema } from '@agentpulse/schema';
 import { CurrentPrincipal, RequireScope } from '@agentpulse/service-kit';
 import type { FastifyReply } from 'fastify';
-import { partitionKey, type EventIntake } from './event-intake';
+import type { EventIntake } from './event-intake';
+import { publishAccepted } from './event-publisher';
 
 export const EVENT_INTAKE = Symbol('EVENT_INTAKE');
 export const EVENT_LOG = Symbol('EVENT_LOG');
@@ -39,11 +40,7 @@ export class EventsController {
         400,
       );
     }
-    await this.eventLog.publish(
-      accepted.map((event) => ({ key: partitionKey(event), value: JSON.stringify(event) })),
-    );
-    for (const event of accepted)
-      eventsAccepted.inc({ project: principal.project, type: event.type });
+    await publishAccepted(this.eventLog, principal.project, accepted);
     const status = rejected.length === 0 ? 202 : 207;
     ingestRequests.inc({ status: String(status) });
     void reply

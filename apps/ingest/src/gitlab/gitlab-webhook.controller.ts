@@ -1,9 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import type { ApiKeyRegistry } from '@agentpulse/config';
 import type { EventLogProducer } from '@agentpulse/kafka';
-import { eventsAccepted, webhookDeliveries } from '@agentpulse/observability';
+import { webhookDeliveries } from '@agentpulse/observability';
 import { API_KEYS } from '@agentpulse/service-kit';
-import { partitionKey, type EventIntake } from '../event-intake';
+import type { EventIntake } from '../event-intake';
+import { publishAccepted } from '../event-publisher';
 import { EVENT_INTAKE, EVENT_LOG } from '../events.controller';
 import { deliveryEventId, hookKind, traceOf } from './gitlab-delivery';
 import { GitlabTokenError, MalformedHookError } from './gitlab-errors';
@@ -90,16 +91,8 @@ export class GitlabWebhookController {
         rejected.flatMap((rejection) => rejection.errors.map((e) => `${e.path}: ${e.message}`)),
       );
     }
-    await counted(hook, 'unavailable', () =>
-      this.eventLog.publish(
-        accepted.map((normalised) => ({
-          key: partitionKey(normalised),
-          value: JSON.stringify(normalised),
-        })),
-      ),
-    );
+    await counted(hook, 'unavailable', () => publishAccepted(this.eventLog, project, accepted));
     count(hook, 'accepted');
-    eventsAccepted.inc({ project, type: 'pipeline' });
     return { accepted: 1, id, pipeline_id: trace.pipeline_id };
   }
 }

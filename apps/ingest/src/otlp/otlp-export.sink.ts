@@ -1,6 +1,7 @@
 import type { EventLogProducer } from '@agentpulse/kafka';
-import { eventsAccepted, eventsRejected, otlpRecords } from '@agentpulse/observability';
-import { partitionKey, type EventIntake } from '../event-intake';
+import { eventsRejected, otlpRecords } from '@agentpulse/observability';
+import type { EventIntake } from '../event-intake';
+import { publishAccepted } from '../event-publisher';
 import type { MappedExport } from './otlp-model';
 
 /** What the OTLP response reports back: `partial_success` when rejected > 0 or a message is set. */
@@ -35,15 +36,7 @@ export async function publishMappedExport(
           .map((e) => `${e.path || '/'} ${e.message}`)
           .join('; ')}`,
       );
-    if (result.accepted.length > 0) {
-      await eventLog.publish(
-        result.accepted.map((event) => ({
-          key: partitionKey(event),
-          value: JSON.stringify(event),
-        })),
-      );
-      for (const event of result.accepted) eventsAccepted.inc({ project, type: event.type });
-    }
+    await publishAccepted(eventLog, project, result.accepted);
     accepted = result.accepted.length;
   }
   if (reasons.length > 0) eventsRejected.inc({ project }, reasons.length);

@@ -17,6 +17,7 @@ import { EVENT_INTAKE, EVENT_LOG } from '../events.controller';
 import { mapClaudeCodeLogs } from './claude-code-log.mapper';
 import { mapGenAiSpans } from './genai-span.mapper';
 import { publishMappedExport, type ExportOutcome } from './otlp-export.sink';
+import type { MappedExport } from './otlp-model';
 import { readLogsExport, readTraceExport } from './otlp-object-reader';
 import { decodeProtobuf, encodeProtobuf, OTLP_MESSAGES } from './otlp-protobuf.codec';
 
@@ -31,6 +32,32 @@ function encodingOf(contentType: string | undefined): Encoding {
     `OTLP/HTTP takes application/json or application/x-protobuf, not "${media || 'none'}"`,
   );
 }
+
+/** What differs between the two signals: their messages, their mapper, their reject field. */
+interface Signal {
+  name: 'traces' | 'logs';
+  request: (typeof OTLP_MESSAGES)['traceRequest'];
+  response: (typeof OTLP_MESSAGES)['traceResponse'];
+  map(request: unknown): MappedExport;
+  rejectedField: 'rejectedSpans' | 'rejectedLogRecords';
+}
+
+const SIGNALS: Readonly<Record<Signal['name'], Signal>> = {
+  traces: {
+    name: 'traces',
+    request: OTLP_MESSAGES.traceRequest,
+    response: OTLP_MESSAGES.traceResponse,
+    map: (request) => mapGenAiSpans(readTraceExport(request)),
+    rejectedField: 'rejectedSpans',
+  },
+  logs: {
+    name: 'logs',
+    request: OTLP_MESSAGES.logsRequest,
+    response: OTLP_MESSAGES.logsResponse,
+    map: (request) => mapClaudeCodeLogs(readLogsExport(request)),
+    rejectedField: 'rejectedLogRecords',
+  },
+};
 
 /**
  * The OTLP/HTTP receiver: `POST /v1/otlp/v1/traces` and `/v1/otlp/v1/logs` (so an exporter's
@@ -47,44 +74,43 @@ export class OtlpController {
 
   @Post('traces')
   @RequireScope('ingest')
-  async traces(
+  traces(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const encoding = encodingOf(contentType);
-    const request = encoding === 'json' ? body : decodeProtobuf(OTLP_MESSAGES.traceRequest, body);
-    const mapped = mapGenAiSpans(readTraceExport(request));
-    const outcome = await publishMappedExport(
-      'traces',
-      mapped,
-      principal.project,
-      this.intake,
-      this.eventLog,
-    );
-    respond(reply, encoding, outcome, 'rejectedSpans', OTLP_MESSAGES.traceResponse);
+    return this.receive(SIGNALS.traces, body, contentType, principal, reply);
   }
 
   @Post('logs')
   @RequireScope('ingest')
-  async logs(
+  logs(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    return this.receive(SIGNALS.logs, body, contentType, principal, reply);
+  }
+
+  private async receive(
+    signal: Signal,
+    body: unknown,
+    contentType: string | undefined,
+    principal: Principal,
+    reply: FastifyReply,
+  ): Promise<void> {
     const encoding = encodingOf(contentType);
-    const request = encoding === 'json' ? body : decodeProtobuf(OTLP_MESSAGES.logsRequest, body);
-    const mapped = mapClaudeCodeLogs(readLogsExport(request));
+    const request = encoding === 'json' ? body : decodeProtobuf(signal.request, body);
     const outcome = await publishMappedExport(
-      'logs',
-      mapped,
+      signal.name,
+      signal.map(request),
       principal.project,
       this.intake,
       this.eventLog,
     );
-    respond(reply, encoding, outcome, 'rejectedLogRecords', OTLP_MESSAGES.logsResponse);
+    respond(reply, encoding, outcome, signal.rejectedField, signal.response);
   }
 }
 
@@ -96,8 +122,8 @@ function respond(
   reply: FastifyReply,
   encoding: Encoding,
   outcome: ExportOutcome,
-  rejectedField: 'rejectedSpans' | 'rejectedLogRecords',
-  responseType: (typeof OTLP_MESSAGES)['traceResponse'],
+  rejectedField: Signal['rejectedField'],
+  responseType: Signal['response'],
 ): void {
   ingestRequests.inc({ status: '200' });
   const partial =
