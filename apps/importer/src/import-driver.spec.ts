@@ -12,6 +12,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeOpenCodeStore } from '@agentpulse/test-support';
 import { IngestRefusedError, IngestUnavailableError } from './import-errors';
 import { runImport, type ImportOptions } from './import-driver';
 
@@ -146,6 +147,19 @@ describe('runImport (against a fake ingest)', () => {
       Buffer.byteLength(exchange(1) + exchange(2) + exchange(3) + exchange(4)),
     );
     expect(await readFile(third.checkpointFile, 'utf8')).not.toContain(KEY);
+  });
+
+  it('takes a snapshot store by its file (opencode.db), but a line store only as a directory', async () => {
+    const store = await writeOpenCodeStore(join(dir, 'opencode'));
+    const fromFile = await runImport(options({ source: 'opencode', path: store.database }));
+    expect(fromFile.eventsSent).toBeGreaterThan(0);
+    expect(fromFile.eventsAccepted).toBe(fromFile.eventsSent);
+    expect(fromFile.rejected).toEqual([]);
+    await writeFile(file, exchange(1));
+    await expect(runImport(options({ path: file }))).rejects.toThrow('is not a directory');
+    await expect(runImport(options({ path: join(dir, 'nowhere') }))).rejects.toThrow(
+      'does not exist',
+    );
   });
 
   it('reads a truncated file, and one rewritten with other first bytes, from the start', async () => {

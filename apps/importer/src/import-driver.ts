@@ -62,7 +62,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   if (!options.apiKey) throw new ImportSetupError('an API key is required');
   const root = resolve(options.path);
   const found = await stat(root).catch(() => undefined);
-  if (!found?.isDirectory()) throw new ImportSetupError(`${root} is not a directory`);
+  if (!found) throw new ImportSetupError(`${root} does not exist`);
+  // A snapshot source may be pointed at its store file itself (OpenCode's opencode.db).
+  if (source.kind === 'lines' && !found.isDirectory())
+    throw new ImportSetupError(`${root} is not a directory`);
   const store = await CheckpointStore.open(
     resolve(options.checkpointDir ?? defaultCheckpointDir()),
     { source: options.source, root, ingestUrl: options.ingestUrl, apiKey: options.apiKey },
