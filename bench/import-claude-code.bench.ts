@@ -19,12 +19,10 @@
  * IMPORT_CPU_PROF=<dir> / PIPELINE_CPU_PROF=<dir> write V8 CPU profiles (node --cpu-prof) of
  * the importer / the all-in-one process there.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '@agentpulse/local-infra';
 import {
   CLAUDE_CODE_TRUTH_FILE,
   writeClaudeCodeTree,
@@ -39,11 +37,11 @@ import {
   truthTotals,
   type Comparison,
 } from './support/session-totals';
+import { startAllInOneChild } from './support/all-in-one-child';
 import { loadAverage, processTreeCpuSeconds, runTimed, type ChildRun } from './support/timed-child';
 
 const [sizeMb = 1024, seed = 1] = process.argv.slice(2).map(Number);
 const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'apps/cli/bin/agentpulse.js');
 /** the compiled CLI without the bin's rebuild step, for the timed import */
 const COMPILED_CLI = join(__dirname, 'support', 'compiled-cli.js');
 const CCUSAGE = join(ROOT, 'node_modules/@ccusage/ccusage-linux-x64/bin/ccusage');
@@ -96,21 +94,6 @@ async function runCcusage(truth: ClaudeCodeTruth): Promise<ChildRun[]> {
   return runs;
 }
 
-async function waitReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
 /** Accepted events (ingest) and settled ones (inserted + skipped as duplicates) so far. */
 async function storedCounts(metricsUrl: string): Promise<{ accepted: number; settled: number }> {
   const text = await (await fetch(metricsUrl)).text();
@@ -149,50 +132,19 @@ async function main(): Promise<void> {
   const cpus = ccusageRuns.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds]));
   const ccusageCpu = cpus.length > 0 ? median(cpus).toFixed(2) : 'n/a';
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-import-bench-'));
   const importDir = mkdtempSync(join(tmpdir(), 'agentpulse-import-state-'));
-  const [ingestPort, gatewayPort, aggregatorPort] = [
-    await findFreePort(),
-    await findFreePort(),
-    await findFreePort(),
-  ];
   const pipelineProfile = process.env.PIPELINE_CPU_PROF;
-  const pipelineFlags = pipelineProfile ? ['--cpu-prof', `--cpu-prof-dir=${pipelineProfile}`] : [];
-  const child = spawn(process.execPath, [...pipelineFlags, BIN, 'start'], {
-    env: {
-      ...process.env,
-      AGENTPULSE_DATA_DIR: dataDir,
-      AGENTPULSE_API_KEYS: JSON.stringify([
-        { key: KEY, project: 'bench', scopes: ['ingest', 'read'] },
-      ]),
-      INGEST_PORT: String(ingestPort),
-      GATEWAY_PORT: String(gatewayPort),
-      AGGREGATOR_PORT: String(aggregatorPort),
-      LOG_LEVEL: 'warn',
-      INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const pipeline = await startAllInOneChild({
+    key: KEY,
+    nodeFlags: pipelineProfile ? ['--cpu-prof', `--cpu-prof-dir=${pipelineProfile}`] : [],
   });
-  const stopChild = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
   try {
-    const gateway = `http://127.0.0.1:${gatewayPort}`;
-    const ingest = `http://127.0.0.1:${ingestPort}`;
-    process.stderr.write('starting the all-in-one process…\n');
-    await waitReady(`${gateway}/readyz`, 180_000);
-    await waitReady(`${ingest}/readyz`, 60_000);
-    await waitReady(`http://127.0.0.1:${aggregatorPort}/readyz`, 60_000);
-
+    const { gateway, ingest } = pipeline;
     const loadAtImport = loadAverage();
     process.stderr.write(`importing ${truth.projectsDir}…\n`);
     const profile = process.env.IMPORT_CPU_PROF;
     const nodeFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-    const pipelineCpuBefore = processTreeCpuSeconds(child.pid as number);
+    const pipelineCpuBefore = processTreeCpuSeconds(pipeline.pid);
     const started = performance.now();
     const imported = await runTimed(
       process.execPath,
@@ -223,7 +175,7 @@ async function main(): Promise<void> {
       }
     }
     const storedMs = performance.now() - started;
-    const pipelineCpu = processTreeCpuSeconds(child.pid as number) - pipelineCpuBefore;
+    const pipelineCpu = processTreeCpuSeconds(pipeline.pid) - pipelineCpuBefore;
     const loadAfter = loadAverage();
 
     process.stderr.write('reading per-session totals from the gateway…\n');
@@ -284,8 +236,7 @@ async function main(): Promise<void> {
     if (shown.length > 0) process.stdout.write(`\nfirst differences:\n${shown.join('\n')}\n`);
     process.stdout.write(`\nimporter summary:\n${imported.stdout.trim()}\n`);
   } finally {
-    await stopChild();
-    rmSync(dataDir, { recursive: true, force: true });
+    await pipeline.stop();
     rmSync(importDir, { recursive: true, force: true });
   }
 }

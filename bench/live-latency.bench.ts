@@ -11,19 +11,15 @@
  * stored in the order they were acknowledged: a push whose total covers batch b's cumulative
  * count includes batch b.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { findFreePort } from '@agentpulse/local-infra';
+import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
+import { startAllInOneChild } from './support/all-in-one-child';
 import { percentile } from './support/request-timing';
 
 const [clients = 200, rate = 1_000, seconds = 30, batchSize = 50] = process.argv
   .slice(2)
   .map(Number);
 const KEY = 'bench-live-key-0123456789abcdef';
-const ROOT = join(__dirname, '..', '..');
 
 interface Batch {
   /** total_tokens once this batch and every earlier one are stored */
@@ -37,55 +33,11 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function waitReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agentpulse-live-bench-'));
-  const [ingestPort, gatewayPort, aggregatorPort] = [
-    await findFreePort(),
-    await findFreePort(),
-    await findFreePort(),
-  ];
-  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/agentpulse.js'), 'start'], {
-    env: {
-      ...process.env,
-      AGENTPULSE_DATA_DIR: dataDir,
-      AGENTPULSE_API_KEYS: JSON.stringify([
-        { key: KEY, project: 'bench', scopes: ['ingest', 'read'] },
-      ]),
-      INGEST_PORT: String(ingestPort),
-      GATEWAY_PORT: String(gatewayPort),
-      AGGREGATOR_PORT: String(aggregatorPort),
-      KAFKA_PARTITIONS: '1',
-      LOG_LEVEL: 'warn',
-      INGEST_RATE_LIMIT_PER_MINUTE: '1000000',
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const stopChild = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
+  const pipeline = await startAllInOneChild({ key: KEY, env: { KAFKA_PARTITIONS: '1' } });
   try {
-    const gateway = `http://127.0.0.1:${gatewayPort}`;
-    const ingest = `http://127.0.0.1:${ingestPort}/v1/events`;
-    process.stderr.write('starting the all-in-one process…\n');
-    await waitReady(`${gateway}/readyz`, 180_000);
-    await waitReady(`http://127.0.0.1:${aggregatorPort}/readyz`, 60_000);
+    const gateway = pipeline.gateway;
+    const ingest = `${pipeline.ingest}/v1/events`;
 
     const receipts: number[][] = Array.from({ length: clients }, () => []);
     const totals: number[][] = Array.from({ length: clients }, () => []);
@@ -115,7 +67,7 @@ async function main(): Promise<void> {
       `posting ${count} batches of ${batchSize} events, one every ${intervalMs} ms…\n`,
     );
     const metricsBefore = await (await fetch(`${gateway}/metrics`)).text();
-    const pid = child.pid as number;
+    const pid = pipeline.pid;
     const cpuBefore = cpuSeconds(pid);
     const started = performance.now();
     for (let b = 0; b < count; b += 1) {
@@ -203,8 +155,7 @@ async function main(): Promise<void> {
     );
     for (const socket of sockets) socket.disconnect();
   } finally {
-    await stopChild();
-    rmSync(dataDir, { recursive: true, force: true });
+    await pipeline.stop();
   }
 }
 
