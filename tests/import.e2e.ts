@@ -91,6 +91,7 @@ function exchangeLines(
         cache_read_input_tokens: tokens.cache_read,
         cache_creation_input_tokens: tokens.cache_write,
       },
+      stop_reason: 'end_turn',
     },
     uuid: `a-${tag}`,
     timestamp: new Date(at + 1_000).toISOString(),

@@ -19,8 +19,11 @@ import { runImport, type ImportOptions } from './import-driver';
 const SESSION = 'aaaaaaaa-1111-2222-3333-444444444444';
 const KEY = 'unit-test-key-0123456789';
 
-/** A transcript line pair: a prompt and its one-entry reply, unique by `n`. */
-function exchange(n: number): string {
+/**
+ * A transcript line pair: a prompt and its one-entry reply, unique by `n`. The reply is the
+ * response's last entry (it carries its stop_reason) unless `streaming`.
+ */
+function exchange(n: number, streaming = false): string {
   const base = { sessionId: SESSION, cwd: '/w', isSidechain: false };
   const at = new Date(Date.UTC(2025, 9, 1, 8, 0, n)).toISOString();
   const prompt = {
@@ -42,6 +45,7 @@ function exchange(n: number): string {
       model: 'claude-sonnet-4-5',
       content: [],
       usage: { input_tokens: 1, output_tokens: n },
+      stop_reason: streaming ? null : 'end_turn',
     },
   };
   return `${JSON.stringify(prompt)}\n${JSON.stringify(reply)}\n`;
@@ -190,8 +194,25 @@ describe('runImport (against a fake ingest)', () => {
     expect(summary.bytes).toBe((await stat(file)).size);
   });
 
+  it('--watch sends a response still streaming only after the longest hold', async () => {
+    await writeFile(file, exchange(1, true));
+    const controller = new AbortController();
+    const watching = runImport(
+      options({ watch: true, settleMs: 100, maxHoldMs: 1_500, signal: controller.signal }),
+    );
+    const replies = () => ingest.ids.length;
+    await new Promise((r) => setTimeout(r, 900));
+    const beforeHold = replies();
+    await new Promise((r) => setTimeout(r, 1_600));
+    controller.abort();
+    await watching;
+    // session, title and prompt first; the unfinished reply once quiet for maxHoldMs
+    expect(beforeHold).toBe(3);
+    expect(replies()).toBe(4);
+  });
+
   it('checkpoints only what ingest acknowledged: after a failure the re-run sends the rest', async () => {
-    await writeFile(file, [1, 2, 3, 4, 5, 6, 7, 8].map(exchange).join(''));
+    await writeFile(file, [1, 2, 3, 4, 5, 6, 7, 8].map((n) => exchange(n)).join(''));
     await runImport(options({ checkpointDir: join(dir, 'reference') }));
     const all = new Set(ingest.ids);
     ingest.ids.length = 0;

@@ -8,7 +8,7 @@ import { ImportProgress } from './import-progress';
 import { ImportRun } from './import-run';
 import type { LineSource, SourceName } from './import-source';
 import type { ImportSummary } from './import-summary';
-import { LineFiles } from './line-files';
+import { LineFiles, type HoldTimes } from './line-files';
 import { importSnapshots } from './snapshot-records';
 import { IMPORT_SOURCES } from './sources';
 
@@ -23,8 +23,13 @@ export interface ImportOptions {
   watch?: boolean;
   /** default `$AGENTPULSE_DATA_DIR/imports` (`./data/imports`) */
   checkpointDir?: string;
-  /** how long a file must stay unchanged before held events are released (default 500 ms) */
+  /**
+   * how long a watched file must stay unchanged before events held back for a later line are
+   * released: those known complete after `settleMs` (default 500 ms), all after `maxHoldMs`
+   * (default 2 min; a Claude Code response still streaming has no stop_reason yet)
+   */
   settleMs?: number;
+  maxHoldMs?: number;
   /** stops the import: it flushes, writes its checkpoint and returns its summary */
   signal?: AbortSignal;
   /** where the progress bar or lines go (default stderr); `null` for none */
@@ -86,7 +91,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     options.progress === null ? undefined : new ImportProgress(options.progress ?? process.stderr);
   try {
     if (source.kind === 'lines')
-      await importLines(source, root, run, options.watch ?? false, options.settleMs, progress);
+      await importLines(source, root, run, options.watch ?? false, progress, {
+        settleMs: options.settleMs ?? 500,
+        maxHoldMs: options.maxHoldMs ?? 120_000,
+      });
     else await importSnapshots(source, root, run, options.watch ?? false);
     await sender.drain();
   } finally {
@@ -110,11 +118,11 @@ async function importLines(
   root: string,
   run: ImportRun,
   watch: boolean,
-  settleMs = 500,
   progress: ImportProgress | undefined,
+  hold: HoldTimes,
 ): Promise<void> {
   let total = 0;
-  const files = new LineFiles(source, root, run, settleMs, async () => {
+  const files = new LineFiles(source, root, run, hold, async () => {
     progress?.update(run.stats.bytes, run.stats.lines, total);
     await run.saveIfDue();
   });

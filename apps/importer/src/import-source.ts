@@ -28,10 +28,14 @@ export interface LineParser {
   /** One complete line, without its newline. `lineNo` is 1-based. */
   line(text: string, lineNo: number): Parsed;
   /**
-   * Nothing more is coming for now (end of the bulk pass, or the file stayed quiet for the
-   * settle time while watching): release events held back waiting for a later line.
+   * Nothing more is coming for now: release events held back waiting for a later line. With
+   * `force` false (the file stayed quiet for the settle time while watching) only those known
+   * to be complete; with `force` true (the end of a one-shot import, or a file quiet for the
+   * longest hold) all of them. An event sent early cannot be corrected later (ids count once).
    */
-  settle(): EventInput[];
+  settle(force: boolean): EventInput[];
+  /** Whether events are still held back (a later settle may release them). */
+  readonly holding: boolean;
   /** JSON-serialisable state; passed back to `parser()` when resuming this file. */
   snapshot(): unknown;
 }

@@ -19,6 +19,14 @@ export type ReadMode =
   /** watching: like `bulk`, but a tail that stayed quiet for the settle time and parses is read */
   | 'follow';
 
+/** How long a watched file must stay quiet before its parser releases held events. */
+export interface HoldTimes {
+  /** events the parser knows complete */
+  settleMs: number;
+  /** everything, complete or not */
+  maxHoldMs: number;
+}
+
 /** One line file being imported: how far it has been read, with its parser. */
 interface TrackedFile {
   path: string;
@@ -33,7 +41,7 @@ interface TrackedFile {
   seenMtimeMs: number;
   /** when the file last changed (ms since epoch) */
   changedAt: number;
-  /** lines were parsed since the last settle() */
+  /** lines were parsed since the last settle(), or the parser still holds events back */
   unsettled: boolean;
 }
 
@@ -73,7 +81,7 @@ export class LineFiles {
     private readonly source: LineSource,
     private readonly root: string,
     private readonly run: ImportRun,
-    private readonly settleMs: number,
+    private readonly hold: HoldTimes,
     private readonly onProgress: () => Promise<void> = async () => undefined,
   ) {}
 
@@ -139,11 +147,17 @@ export class LineFiles {
     }
   }
 
-  /** Releases the held events of files that stayed unchanged for the settle time. */
+  /**
+   * Releases the held events of files that stayed unchanged for the settle time: those the
+   * parser knows complete, and after `maxHoldMs` of quiet everything it still holds.
+   */
   async settleQuiet(): Promise<void> {
     const now = Date.now();
-    for (const file of this.files.values())
-      if (file.unsettled && now - file.changedAt >= this.settleMs) await this.settle(file);
+    for (const file of this.files.values()) {
+      const quietMs = now - file.changedAt;
+      if (file.unsettled && quietMs >= this.hold.settleMs)
+        await this.settle(file, quietMs >= this.hold.maxHoldMs);
+    }
   }
 
   private async read(file: TrackedFile, mode: ReadMode): Promise<void> {
@@ -180,7 +194,7 @@ export class LineFiles {
         else await this.accept(file, parsed, st.size);
       }
     }
-    if (mode === 'to-end' && !this.run.stopped) await this.settle(file);
+    if (mode === 'to-end' && !this.run.stopped) await this.settle(file, true);
     await this.recordHead(file);
     this.checkpoint(file);
     await this.onProgress();
@@ -202,12 +216,12 @@ export class LineFiles {
   }
 
   private quiet(file: TrackedFile): boolean {
-    return Date.now() - file.changedAt >= this.settleMs;
+    return Date.now() - file.changedAt >= this.hold.settleMs;
   }
 
-  private async settle(file: TrackedFile): Promise<void> {
-    file.unsettled = false;
-    await this.run.emit(file.parser.settle(), { file: file.path });
+  private async settle(file: TrackedFile, force: boolean): Promise<void> {
+    await this.run.emit(file.parser.settle(force), { file: file.path });
+    file.unsettled = file.parser.holding;
     this.checkpoint(file);
   }
 

@@ -65,7 +65,7 @@ function toolResult(uuid: string, second: number, toolUseId: string, isError = f
   ]);
 }
 
-/** Feeds lines (objects become compact JSON) and settles; returns every event and rejection. */
+/** Feeds lines (objects become compact JSON), then releases everything as a one-shot pass does. */
 function parse(lines: unknown[], parser = new ClaudeCodeParser('s.jsonl')) {
   const events: EventInput[] = [];
   const rejected: string[] = [];
@@ -74,7 +74,7 @@ function parse(lines: unknown[], parser = new ClaudeCodeParser('s.jsonl')) {
     events.push(...out.events);
     rejected.push(...out.rejected.map((r) => `${r.file}:${r.line}: ${r.reason}`));
   });
-  events.push(...parser.settle());
+  events.push(...parser.settle(true));
   return { events, rejected, parser };
 }
 
@@ -109,8 +109,25 @@ describe('ClaudeCodeParser', () => {
     expect(messages(first.events, 'assistant')).toEqual([]);
     const resumed = new ClaudeCodeParser('s.jsonl', JSON.parse(JSON.stringify(parser.snapshot())));
     resumed.line(JSON.stringify(reply('msg_1', 'req_1', 2, 50, { type: 'text', text: 'b' })), 2);
-    expect(messages(resumed.settle(), 'assistant')[0].tokens?.output).toBe(50);
-    expect(resumed.settle()).toEqual([]);
+    expect(messages(resumed.settle(true), 'assistant')[0].tokens?.output).toBe(50);
+    expect(resumed.settle(true)).toEqual([]);
+    expect(resumed.holding).toBe(false);
+  });
+
+  it('while watching, a quiet file releases a response only once its stop_reason arrived', () => {
+    const parser = new ClaudeCodeParser('s.jsonl');
+    const streamed = (second: number, output: number, stop: string | null) => {
+      const line = reply('msg_1', 'req_1', second, output, { type: 'text', text: 'x' });
+      return JSON.stringify({ ...line, message: { ...line.message, stop_reason: stop } });
+    };
+    parser.line(streamed(1, 3, null), 1);
+    expect(parser.settle(false)).toEqual([]);
+    expect(parser.holding).toBe(true);
+    const resumed = new ClaudeCodeParser('s.jsonl', JSON.parse(JSON.stringify(parser.snapshot())));
+    resumed.line(streamed(9, 640, 'end_turn'), 2);
+    const released = messages(resumed.settle(false), 'assistant');
+    expect(released.map((m) => m.tokens?.output)).toEqual([640]);
+    expect(resumed.holding).toBe(false);
   });
 
   it('reads pretty-spaced lines and other key orders as JSON', () => {

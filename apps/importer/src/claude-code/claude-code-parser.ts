@@ -35,6 +35,8 @@ interface ParserState {
   open: Record<string, OpenToolCall>;
   /** held messages by stream (the main agent or one sub-agent), at most one per stream */
   pending: Record<string, MessageEventInput>;
+  /** streams whose held message is complete: its latest entry carried a stop_reason */
+  complete: string[];
   traces: string[];
 }
 
@@ -43,6 +45,7 @@ const freshState = (): ParserState => ({
   titled: [],
   open: {},
   pending: {},
+  complete: [],
   traces: [],
 });
 
@@ -60,7 +63,7 @@ export class ClaudeCodeParser implements LineParser {
     private readonly file: string,
     state?: unknown,
   ) {
-    this.state = isRecord(state) ? (state as unknown as ParserState) : freshState();
+    this.state = isRecord(state) ? { ...freshState(), ...state } : freshState();
   }
 
   line(raw: string, lineNo: number): Parsed {
@@ -86,10 +89,24 @@ export class ClaudeCodeParser implements LineParser {
     return { events, rejected };
   }
 
-  settle(): EventInput[] {
-    const released = Object.values(this.state.pending);
-    this.state.pending = {};
+  /**
+   * A response's last streamed entry carries its `stop_reason` (the earlier ones have null), so
+   * a quiet file releases only responses that ended; one still streaming waits for its final
+   * entry, or for `force`.
+   */
+  settle(force: boolean): EventInput[] {
+    const released: EventInput[] = [];
+    for (const [stream, event] of Object.entries(this.state.pending)) {
+      if (!force && !this.state.complete.includes(stream)) continue;
+      released.push(event);
+      delete this.state.pending[stream];
+    }
+    this.state.complete = this.state.complete.filter((stream) => stream in this.state.pending);
     return released;
+  }
+
+  get holding(): boolean {
+    return Object.keys(this.state.pending).length > 0;
   }
 
   snapshot(): unknown {
@@ -256,6 +273,9 @@ export class ClaudeCodeParser implements LineParser {
     if (reply)
       event.content = truncate(event.content ? `${event.content}\n${reply}` : reply, MAX_CONTENT);
     this.state.pending[stream] = event;
+    const ended = typeof message.stop_reason === 'string' && message.stop_reason !== '';
+    const complete = this.state.complete.filter((s) => s !== stream);
+    this.state.complete = ended ? [...complete, stream] : complete;
   }
 
   /**

@@ -26,6 +26,8 @@ export interface TranscriptMessage {
   model?: string;
   content?: string | ContentBlock[];
   usage?: AnthropicUsage;
+  /** set on a response's last streamed entry only */
+  stop_reason?: string | null;
 }
 
 export interface ContentBlock {

@@ -21,7 +21,7 @@ async function parseFile(file: string, splitAt?: number) {
     events.push(...parsed.events);
     rejected.push(...parsed.rejected);
   });
-  events.push(...parser.settle());
+  events.push(...parser.settle(true));
   return { events, rejected };
 }
 

@@ -106,6 +106,8 @@ export class RolloutParser implements LineParser {
     return [];
   }
 
+  readonly holding = false;
+
   snapshot(): RolloutState {
     return JSON.parse(JSON.stringify(this.state)) as RolloutState;
   }
