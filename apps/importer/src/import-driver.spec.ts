@@ -54,6 +54,8 @@ function exchange(n: number, streaming = false): string {
 /** Ingest as far as the importer can tell: answers each request as `answer` says, records ids. */
 class FakeIngest {
   readonly ids: string[] = [];
+  /** the first acknowledged copy of each event, as the store keeps it (an id counts once) */
+  readonly stored = new Map<string, Record<string, unknown>>();
   requests = 0;
   private server?: Server;
 
@@ -80,6 +82,9 @@ class FakeIngest {
         const n = this.requests++;
         const { status, body: answer, headers } = this.answer(n, events);
         if (status === 202) this.ids.push(...events.map((e) => e.id));
+        if (status === 202)
+          for (const event of events)
+            if (!this.stored.has(event.id)) this.stored.set(event.id, event);
         if (status === 207) {
           const rejected = new Set(
             (answer as { rejected: Array<{ index: number }> }).rejected.map((r) => r.index),
@@ -209,6 +214,49 @@ describe('runImport (against a fake ingest)', () => {
     // session, title and prompt first; the unfinished reply once quiet for maxHoldMs
     expect(beforeHold).toBe(3);
     expect(replies()).toBe(4);
+  });
+
+  it("counts a sub-agent response with its own file's final usage, not a partial progress relay", async () => {
+    const at = (second: number) => new Date(Date.UTC(2025, 9, 1, 9, 0, second)).toISOString();
+    const response = (output: number, stop: string | null) => ({
+      type: 'assistant',
+      requestId: 'req_sub',
+      timestamp: at(2),
+      message: {
+        id: 'msg_sub',
+        role: 'assistant',
+        model: 'claude-haiku-4-5',
+        content: [{ type: 'text', text: 'found it' }],
+        usage: { input_tokens: 4, output_tokens: output },
+        stop_reason: stop,
+      },
+    });
+    const sidechain = { sessionId: SESSION, cwd: '/w', isSidechain: true, agentId: 'a1' };
+    await mkdir(join(projects, '-w', SESSION, 'subagents'), { recursive: true });
+    await writeFile(
+      join(projects, '-w', SESSION, 'subagents', 'agent-a1.jsonl'),
+      [response(2, null), response(377, 'end_turn')]
+        .map((entry, i) => JSON.stringify({ ...sidechain, ...entry, uuid: `s${i}` }))
+        .join('\n') + '\n',
+    );
+    // The parent relays only the response's first (partial) entry.
+    const relay = {
+      type: 'progress',
+      sessionId: SESSION,
+      cwd: '/w',
+      uuid: 'p1',
+      timestamp: at(3),
+      data: {
+        type: 'agent_progress',
+        agentId: 'a1',
+        message: { ...response(2, null), uuid: 's0' },
+      },
+    };
+    await writeFile(file, exchange(1) + JSON.stringify(relay) + '\n');
+    await runImport(options());
+    const sub = [...ingest.stored.values()].filter((e) => e.message_id === 'msg_sub');
+    expect(sub).toHaveLength(1);
+    expect(sub[0].tokens).toMatchObject({ input: 4, output: 377 });
   });
 
   it('checkpoints only what ingest acknowledged: after a failure the re-run sends the rest', async () => {

@@ -44,7 +44,7 @@ export interface LineParser {
 export interface LineSource {
   readonly kind: 'lines';
   readonly name: SourceName;
-  /** Every file under `root` to read, in a stable order (parents before their sub-agents). */
+  /** Every file under `root` to read, in a stable order (the source's doc says which). */
   discover(root: string): Promise<string[]>;
   /** A parser for `file`, fresh (`state` undefined) or resumed from a `snapshot()`. */
   parser(file: string, root: string, state?: unknown): LineParser;

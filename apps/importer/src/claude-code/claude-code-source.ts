@@ -18,7 +18,9 @@ async function entries(dir: string) {
 /**
  * Claude Code transcripts: `projects/<project>/<session>.jsonl` and the sub-agent transcripts
  * of `projects/<project>/<session>/subagents/*.jsonl`, listed project by project with the
- * sessions' own transcripts before their sub-agents'.
+ * sub-agents' transcripts first. A sub-agent's responses also reach its parent's transcript,
+ * relayed in `progress` lines under the same ids; an id counts once, first come, and the
+ * sub-agent's own file always has every streamed entry of a response, so it goes first.
  */
 export const claudeCodeSource: LineSource = {
   kind: 'lines',
@@ -30,14 +32,14 @@ export const claudeCodeSource: LineSource = {
       if (!project.isDirectory()) continue;
       const dir = join(projects, project.name);
       const listed = await entries(dir);
-      for (const entry of listed)
-        if (entry.isFile() && entry.name.endsWith('.jsonl')) files.push(join(dir, entry.name));
       for (const entry of listed) {
         if (!entry.isDirectory()) continue;
         const subagents = join(dir, entry.name, 'subagents');
         for (const sub of await entries(subagents))
           if (sub.isFile() && sub.name.endsWith('.jsonl')) files.push(join(subagents, sub.name));
       }
+      for (const entry of listed)
+        if (entry.isFile() && entry.name.endsWith('.jsonl')) files.push(join(dir, entry.name));
     }
     return files;
   },
