@@ -98,4 +98,15 @@ describe('BatchCoalescer', () => {
     calls[1].finish();
     await expect(b).resolves.toBeUndefined();
   });
+
+  it('starts at once, without the window, when the most batches that can be in hand are', async () => {
+    const { calls, sink } = controlledSink();
+    const coalescer = new BatchCoalescer(sink, { windowMs: 10_000, maxBatches: 2 });
+    const a = coalescer.submit('p0');
+    const b = coalescer.submit('p1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.map((call) => call.batches)).toEqual([['p0', 'p1']]);
+    calls[0].finish();
+    await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+  });
 });

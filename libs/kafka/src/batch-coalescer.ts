@@ -5,6 +5,11 @@ export interface BatchCoalescerOptions {
    * another within a few milliseconds). Batches arriving while the sink runs wait for it anyway.
    */
   windowMs?: number;
+  /**
+   * The most batches that can be in hand at once (the consumer's partition concurrency): once
+   * that many are waiting, no other can arrive and the run starts without waiting.
+   */
+  maxBatches?: number;
 }
 
 interface Waiting<T> {
@@ -15,7 +20,8 @@ interface Waiting<T> {
 
 /**
  * Gathers partition batches delivered concurrently and hands them to the sink together, one
- * run at a time: a batch submitted while the sink is idle waits `windowMs` for others; batches
+ * run at a time: a batch submitted while the sink is idle waits `windowMs` for others (unless `maxBatches`
+ * are already waiting); batches
  * submitted while a run is in progress form the next run as soon as it ends. Each `submit`
  * settles with the run that contained its batch, so a caller commits its offsets only after
  * that run succeeded; if the run fails, every batch in it is rejected (and so re-delivered).
@@ -25,6 +31,7 @@ interface Waiting<T> {
  */
 export class BatchCoalescer<T> {
   private readonly windowMs: number;
+  private readonly maxBatches: number;
   private pending: Array<Waiting<T>> = [];
   private running = false;
   private timer: NodeJS.Timeout | undefined;
@@ -34,14 +41,20 @@ export class BatchCoalescer<T> {
     options: BatchCoalescerOptions = {},
   ) {
     this.windowMs = options.windowMs ?? 5;
+    this.maxBatches = options.maxBatches ?? Infinity;
   }
 
   /** Resolves once a sink run containing this batch has succeeded; rejects if it failed. */
   submit(batch: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ batch, resolve, reject });
-      if (!this.running && !this.timer) {
-        this.timer = setTimeout(() => {
+      if (this.running) return;
+      if (this.pending.length >= this.maxBatches) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        void this.drain();
+      } else {
+        this.timer ??= setTimeout(() => {
           this.timer = undefined;
           void this.drain();
         }, this.windowMs);

@@ -70,13 +70,17 @@ export class PartitionBatchConsumer {
   }
 
   async start(sink: BatchSink): Promise<void> {
-    const coalescer = new BatchCoalescer(sink, { windowMs: this.options.coalesceWindowMs });
+    const concurrency = this.options.partitionsConsumedConcurrently ?? 1;
+    const coalescer = new BatchCoalescer(sink, {
+      windowMs: this.options.coalesceWindowMs,
+      maxBatches: concurrency,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently: concurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((m) => ({
