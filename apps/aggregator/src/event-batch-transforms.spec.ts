@@ -46,9 +46,21 @@ describe('aggregator batch transforms', () => {
 
   it('gives the same token to the same content and another to changed content', () => {
     const batch = [message('p', 'a'), message('p', 'b')];
-    expect(dedupToken(position, batch)).toBe(dedupToken(position, [...batch]));
-    expect(dedupToken(position, batch)).not.toBe(dedupToken(position, batch.slice(1)));
-    expect(dedupToken(position, batch)).not.toBe(dedupToken({ ...position, partition: 3 }, batch));
+    expect(dedupToken([position], batch)).toBe(dedupToken([position], [...batch]));
+    expect(dedupToken([position], batch)).not.toBe(dedupToken([position], batch.slice(1)));
+    expect(dedupToken([position], batch)).not.toBe(
+      dedupToken([{ ...position, partition: 3 }], batch),
+    );
+  });
+
+  it('derives a merged batch token from every partition range, in any order', () => {
+    const batch = [message('p', 'a'), message('p', 'b')];
+    const other = { ...position, partition: 5, firstOffset: '0', lastOffset: '7' };
+    expect(dedupToken([position, other], batch)).toBe(dedupToken([other, position], batch));
+    expect(dedupToken([position, other], batch)).not.toBe(dedupToken([position], batch));
+    expect(dedupToken([position, other], batch)).not.toBe(
+      dedupToken([position, { ...other, lastOffset: '8' }], batch),
+    );
   });
 
   it('announces each project once with its changed sessions', () => {

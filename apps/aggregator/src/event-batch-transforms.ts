@@ -51,18 +51,28 @@ export function dropRepeats(
 }
 
 /**
- * Insert-deduplication token for the events about to be written from one Kafka batch. The
- * same batch retried with the same content gets the same token (ClickHouse then adds
- * nothing); a retry whose content changed (part of it was stored meanwhile) gets another, so
- * it cannot be mistaken for the earlier, different block.
+ * Insert-deduplication token for the events about to be written from one or more Kafka
+ * batches (one per partition). The same batches retried with the same content get the same
+ * token, in whatever order they were handed over (ClickHouse then adds nothing); a retry whose
+ * content changed (part of it was stored meanwhile, or the batches were grouped differently)
+ * gets another, so it cannot be mistaken for the earlier, different block.
  */
 export function dedupToken(
-  position: { topic: string; partition: number; firstOffset: string; lastOffset: string },
+  positions: ReadonlyArray<{
+    topic: string;
+    partition: number;
+    firstOffset: string;
+    lastOffset: string;
+  }>,
   events: NormalisedEvent[],
 ): string {
+  const ranges = positions
+    .map((p) => `${p.topic}:${p.partition}:${p.firstOffset}-${p.lastOffset}`)
+    .sort();
   const digest = createHash('sha1');
+  for (const range of ranges) digest.update(range).update('\u0002');
   for (const event of events) digest.update(eventKey(event)).update('\u0001');
-  return `${position.topic}:${position.partition}:${position.firstOffset}-${position.lastOffset}:${digest.digest('hex')}`;
+  return `${ranges.length === 1 ? ranges[0] : `${ranges.length}-batches`}:${digest.digest('hex')}`;
 }
 
 /**

@@ -33,6 +33,9 @@ export async function startAggregator({
   const consumer = new PartitionBatchConsumer(kafka, {
     topic: config.kafka.topic,
     groupId: config.kafka.consumerGroup,
+    // Every partition this member owns may be in hand at once; their batches are stored
+    // together, one lookup and one INSERT per table for all of them (see eventStoreSink).
+    partitionsConsumedConcurrently: config.kafka.partitions,
   });
   const store = new EventStore(clickhouse, config.clickhouse.database);
   await consumer.start(eventStoreSink(store, changes, logger));

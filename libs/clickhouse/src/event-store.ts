@@ -26,34 +26,41 @@ export class EventStore {
    * What is already stored of these events, in one statement: the keys ({@link eventKey}) of
    * those whose id is stored in their project, and the sessions ({@link sessionKey}) that have
    * any stored event.
+   *
+   * event_ids is ordered by (project, session_id, id), so the statement reads the ids of the
+   * batch's sessions by key prefix and matches them here: far cheaper than a literal set of
+   * every (project, session, id) in the batch. Sessionless events (session_id '') are all in
+   * one prefix per project, so those are still filtered by id, to read only the batch's own.
+   * An id counts as stored only under the same (project, session_id) as in the batch, as an id
+   * filter on the full key would.
    */
   async lookup(events: NormalisedEvent[]): Promise<{ stored: Set<string>; sessions: Set<string> }> {
-    if (events.length === 0) return { stored: new Set(), sessions: new Set() };
-    const ids = events.map((e) => new TupleParam([e.project, e.session_id, e.id]));
-    const sessionKeys = new Map<string, TupleParam>();
-    for (const e of events)
-      if (e.session_id) sessionKeys.set(sessionKey(e), new TupleParam([e.project, e.session_id]));
-    const knownSessions =
-      sessionKeys.size === 0
-        ? ''
-        : `UNION ALL
-           SELECT * FROM (
-             SELECT 'session' AS kind, project, session_id AS key FROM ${this.database}.event_ids
-             WHERE (project, session_id) IN {sessions:Array(Tuple(String, String))}
-             LIMIT 1 BY project, session_id)`;
-    const result = await this.client.query({
-      query: `SELECT * FROM (
-                SELECT DISTINCT 'id' AS kind, project, id AS key FROM ${this.database}.event_ids
-                WHERE (project, session_id, id) IN {ids:Array(Tuple(String, String, String))})
-              ${knownSessions}`,
-      query_params: { ids, sessions: [...sessionKeys.values()] },
-      format: 'JSONEachRow',
-    });
     const stored = new Set<string>();
     const sessions = new Set<string>();
-    for (const row of await result.json<{ kind: string; project: string; key: string }>()) {
-      if (row.kind === 'id') stored.add(eventKey({ project: row.project, id: row.key }));
-      else sessions.add(sessionKey({ project: row.project, session_id: row.key }));
+    if (events.length === 0) return { stored, sessions };
+    const wanted = new Set<string>();
+    const sessionKeys = new Map<string, TupleParam>();
+    const sessionless = new Map<string, TupleParam>();
+    for (const e of events) {
+      wanted.add(`${sessionKey(e)}\u0000${e.id}`);
+      if (e.session_id) sessionKeys.set(sessionKey(e), new TupleParam([e.project, e.session_id]));
+      else sessionless.set(eventKey(e), new TupleParam([e.project, e.id]));
+    }
+    const filters: string[] = [];
+    if (sessionKeys.size > 0)
+      filters.push(`(project, session_id) IN {sessions:Array(Tuple(String, String))}`);
+    if (sessionless.size > 0)
+      filters.push(`(session_id = '' AND (project, id) IN {ids:Array(Tuple(String, String))})`);
+    const result = await this.client.query({
+      query: `SELECT project, session_id, id FROM ${this.database}.event_ids
+              WHERE ${filters.join(' OR ')}`,
+      query_params: { sessions: [...sessionKeys.values()], ids: [...sessionless.values()] },
+      format: 'JSONCompactEachRow',
+    });
+    for (const [project, session_id, id] of await result.json<[string, string, string]>()) {
+      if (session_id) sessions.add(sessionKey({ project, session_id }));
+      if (wanted.has(`${sessionKey({ project, session_id })}\u0000${id}`))
+        stored.add(eventKey({ project, id }));
     }
     return { stored, sessions };
   }
