@@ -27,12 +27,12 @@ export class EventStore {
    * those whose id is stored in their project, and the sessions ({@link sessionKey}) that have
    * any stored event.
    *
-   * event_ids is ordered by (project, session_id, id), so the statement reads the ids of the
-   * batch's sessions by key prefix and matches them here: far cheaper than a literal set of
-   * every (project, session, id) in the batch. Sessionless events (session_id '') are all in
-   * one prefix per project, so those are still filtered by id, to read only the batch's own.
-   * An id counts as stored only under the same (project, session_id) as in the batch, as an id
-   * filter on the full key would.
+   * event_ids is ordered by (project, session_id, id): the statement narrows to the batch's
+   * sessions by key prefix and keeps only rows whose id is one of the batch's ids, so it returns
+   * at most one row per event however long the sessions are (a literal set of every
+   * (project, session, id) tuple cost seconds at ten thousand events). Sessionless events
+   * (session_id '') share one prefix per project and are filtered by (project, id). Ids are
+   * matched here under their own (project, session_id), as a filter on the full key would.
    */
   async lookup(events: NormalisedEvent[]): Promise<{ stored: Set<string>; sessions: Set<string> }> {
     const stored = new Set<string>();
@@ -40,26 +40,45 @@ export class EventStore {
     if (events.length === 0) return { stored, sessions };
     const wanted = new Set<string>();
     const sessionKeys = new Map<string, TupleParam>();
+    const sessionIds = new Set<string>();
     const sessionless = new Map<string, TupleParam>();
     for (const e of events) {
       wanted.add(`${sessionKey(e)}\u0000${e.id}`);
-      if (e.session_id) sessionKeys.set(sessionKey(e), new TupleParam([e.project, e.session_id]));
-      else sessionless.set(eventKey(e), new TupleParam([e.project, e.id]));
+      if (e.session_id) {
+        sessionKeys.set(sessionKey(e), new TupleParam([e.project, e.session_id]));
+        sessionIds.add(e.id);
+      } else sessionless.set(eventKey(e), new TupleParam([e.project, e.id]));
     }
-    const filters: string[] = [];
+    const parts: string[] = [];
     if (sessionKeys.size > 0)
-      filters.push(`(project, session_id) IN {sessions:Array(Tuple(String, String))}`);
+      parts.push(
+        `SELECT 1 AS is_id, project, session_id, id FROM ${this.database}.event_ids
+         WHERE (project, session_id) IN {sessions:Array(Tuple(String, String))}
+           AND id IN {sessionIds:Array(String)}`,
+        `SELECT * FROM (
+           SELECT 0 AS is_id, project, session_id, '' AS id FROM ${this.database}.event_ids
+           WHERE (project, session_id) IN {sessions:Array(Tuple(String, String))}
+           LIMIT 1 BY project, session_id)`,
+      );
     if (sessionless.size > 0)
-      filters.push(`(session_id = '' AND (project, id) IN {ids:Array(Tuple(String, String))})`);
+      parts.push(
+        `SELECT 1 AS is_id, project, session_id, id FROM ${this.database}.event_ids
+         WHERE session_id = '' AND (project, id) IN {ids:Array(Tuple(String, String))}`,
+      );
     const result = await this.client.query({
-      query: `SELECT project, session_id, id FROM ${this.database}.event_ids
-              WHERE ${filters.join(' OR ')}`,
-      query_params: { sessions: [...sessionKeys.values()], ids: [...sessionless.values()] },
+      query: parts.join('\nUNION ALL\n'),
+      query_params: {
+        sessions: [...sessionKeys.values()],
+        sessionIds: [...sessionIds],
+        ids: [...sessionless.values()],
+      },
       format: 'JSONCompactEachRow',
     });
-    for (const [project, session_id, id] of await result.json<[string, string, string]>()) {
-      if (session_id) sessions.add(sessionKey({ project, session_id }));
-      if (wanted.has(`${sessionKey({ project, session_id })}\u0000${id}`))
+    for (const [isId, project, session_id, id] of await result.json<
+      [number, string, string, string]
+    >()) {
+      if (!isId) sessions.add(sessionKey({ project, session_id }));
+      else if (wanted.has(`${sessionKey({ project, session_id })}\u0000${id}`))
         stored.add(eventKey({ project, id }));
     }
     return { stored, sessions };
