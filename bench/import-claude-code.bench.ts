@@ -20,7 +20,7 @@
  * the importer / the all-in-one process there.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -84,6 +84,9 @@ async function cachedTree(): Promise<{ truth: ClaudeCodeTruth; generatedMs?: num
 async function runCcusage(truth: ClaudeCodeTruth): Promise<ChildRun[]> {
   const home = mkdtempSync(join(tmpdir(), 'ccusage-home-'));
   const env = { ...process.env, CLAUDE_CONFIG_DIR: truth.root, HOME: home, XDG_CONFIG_HOME: home };
+  // npm installs the native binary without its execute bit; ccusage's own launcher sets it on
+  // first use. The binary is run directly so that the launcher's start-up is not timed.
+  chmodSync(CCUSAGE, 0o755);
   const runs: ChildRun[] = [];
   for (let i = 0; i < 3; i += 1) {
     const run = await runTimed(CCUSAGE, ['claude', 'session', '--json', '--offline'], env);
