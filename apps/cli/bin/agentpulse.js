@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the compiled CLI (dist/). `npm install` builds it (the root `prepare` script); when the
-// sources (services, libs, the dashboard page) are newer than the build, or it is missing, it is
+// sources (services, libs, benchmarks, the dashboard page) are newer than the build, or it is missing, it is
 // rebuilt here first.
 const { execFileSync } = require('node:child_process');
 const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
@@ -29,7 +29,7 @@ function newestSource(dir) {
 
 const stale =
   !existsSync(stamp) ||
-  ['apps', 'libs'].some((d) => newestSource(join(root, d)) > statSync(stamp).mtimeMs);
+  ['apps', 'libs', 'bench'].some((d) => newestSource(join(root, d)) > statSync(stamp).mtimeMs);
 if (stale) {
   process.stderr.write('agentpulse: building (sources changed since the last build)…\n');
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
