@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the compiled CLI (dist/). `npm install` builds it (the root `prepare` script); when the
-// sources (services, libs, benchmarks, the dashboard page) are newer than the build, or it is missing, it is
-// rebuilt here first.
+// sources (services, libs, benchmarks, the dashboard page) are newer than the build, or it is
+// missing, it is rebuilt here first.
 const { execFileSync } = require('node:child_process');
 const { existsSync, readFileSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
