@@ -1,4 +1,5 @@
 import {
+  DOCUMENTED_STEP_STATUS,
   fixtureTime,
   gitlabFixture,
   type BuildFixture,
@@ -16,17 +17,6 @@ import {
 
 type Json = Record<string, unknown>;
 
-/** The job status → step status mapping the README documents. */
-const STEP_STATUS: Record<string, string> = {
-  created: 'pending',
-  pending: 'pending',
-  running: 'running',
-  success: 'success',
-  failed: 'failed',
-  skipped: 'skipped',
-  manual: 'manual',
-  canceled: 'canceled',
-};
 const PIPELINE_STATUS: Record<string, string> = { running: 'running', success: 'success' };
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -57,7 +47,7 @@ function expectedSteps(hooks: PipelineHookFixture[]): Json[] {
   return [...latest.values()]
     .map((build) => ({
       name: build.name,
-      status: STEP_STATUS[build.status],
+      status: DOCUMENTED_STEP_STATUS[build.status],
       started_at: firstStart.has(build.name)
         ? new Date(firstStart.get(build.name) as number).toISOString()
         : null,
@@ -210,7 +200,7 @@ describe('GitLab webhooks → pipeline traces', () => {
     expect((await deliver('Job Hook', job)).status).toBe(202);
     const afterJob = await detailWhen(id, (body) =>
       (body.details as { steps: Json[] }).steps.some(
-        (s) => s.name === job.build_name && s.status === STEP_STATUS[job.build_status],
+        (s) => s.name === job.build_name && s.status === DOCUMENTED_STEP_STATUS[job.build_status],
       ),
     );
     const jobStep = (afterJob.details as { steps: Json[] }).steps.find(

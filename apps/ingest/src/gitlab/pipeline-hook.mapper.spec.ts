@@ -2,6 +2,7 @@ import { PipelineHookPayload, JobHookPayload } from './gitlab-hook-payloads';
 import { jobHookTrace } from './job-hook.mapper';
 import { pipelineHookTrace } from './pipeline-hook.mapper';
 import {
+  DOCUMENTED_STEP_STATUS,
   fixtureTime,
   gitlabFixture,
   type BuildFixture,
@@ -10,18 +11,6 @@ import {
 
 const RECEIVED = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-/** The documented job status → step status mapping (README "GitLab webhooks"). */
-const STEP_STATUS: Record<string, string> = {
-  created: 'pending',
-  pending: 'pending',
-  running: 'running',
-  success: 'success',
-  failed: 'failed',
-  skipped: 'skipped',
-  manual: 'manual',
-  canceled: 'canceled',
-};
-
 const trace = (hook: PipelineHookFixture) =>
   pipelineHookTrace(PipelineHookPayload.parse(hook), RECEIVED);
 
@@ -29,7 +18,7 @@ const trace = (hook: PipelineHookFixture) =>
 function expectedStep(build: BuildFixture) {
   return {
     name: build.name,
-    status: STEP_STATUS[build.status],
+    status: DOCUMENTED_STEP_STATUS[build.status],
     ...(build.started_at ? { started_at: fixtureTime(build.started_at) } : {}),
     ...(build.duration !== null ? { duration_ms: Math.round(build.duration * 1000) } : {}),
     ...(build.status === 'failed' && build.failure_reason
@@ -140,7 +129,7 @@ describe('Job Hook → one step of its pipeline', () => {
     expect(got.steps).toEqual([
       {
         name: job.build_name,
-        status: STEP_STATUS[job.build_status],
+        status: DOCUMENTED_STEP_STATUS[job.build_status],
         started_at: fixtureTime(job.build_started_at as string),
         duration_ms: Math.round((job.build_duration as number) * 1000),
       },

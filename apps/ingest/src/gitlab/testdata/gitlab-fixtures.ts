@@ -94,6 +94,18 @@ interface Fixtures {
   'note-hook': Record<string, unknown>;
 }
 
+/** The documented job status → step status mapping (README "GitLab webhooks"). */
+export const DOCUMENTED_STEP_STATUS: Readonly<Record<string, string>> = {
+  created: 'pending',
+  pending: 'pending',
+  running: 'running',
+  success: 'success',
+  failed: 'failed',
+  skipped: 'skipped',
+  manual: 'manual',
+  canceled: 'canceled',
+};
+
 /** A fresh copy of a fixture, safe to modify. */
 export function gitlabFixture<K extends keyof Fixtures>(name: K): Fixtures[K] {
   return JSON.parse(readFileSync(join(__dirname, `${name}.json`), 'utf8')) as Fixtures[K];
