@@ -20,9 +20,9 @@ interface Waiting<T> {
 
 /**
  * Gathers partition batches delivered concurrently and hands them to the sink together, one
- * run at a time: a batch submitted while the sink is idle waits `windowMs` for others (unless `maxBatches`
- * are already waiting); batches
- * submitted while a run is in progress form the next run as soon as it ends. Each `submit`
+ * run at a time: a batch submitted while the sink is idle waits `windowMs` for others (unless
+ * `maxBatches` are already waiting); batches submitted while a run is in progress form the
+ * next run as soon as it ends. Each `submit`
  * settles with the run that contained its batch, so a caller commits its offsets only after
  * that run succeeded; if the run fails, every batch in it is rejected (and so re-delivered).
  *
