@@ -103,37 +103,48 @@ function attributes(obj: Obj, camel: string, where: string): Attributes {
   return out;
 }
 
-function root(body: unknown, collection: string): Obj[] {
+/** The field names of one signal's resource → scope → record nesting. */
+interface Nesting {
+  resources: string;
+  scopes: string;
+  records: string;
+}
+
+/**
+ * Every record of an export request with its resource's attributes: both signals nest records
+ * the same way (resource → scope → record), under their own field names.
+ */
+function* recordsOf(body: unknown, names: Nesting): Generator<[Obj, Attributes]> {
   if (!isObj(body)) throw new OtlpDecodeError('the body must be an OTLP export request object');
-  return list(body, collection, 'request');
+  for (const perResource of list(body, names.resources, 'request')) {
+    const resourceObj = field(perResource, 'resource');
+    const resource = isObj(resourceObj) ? attributes(resourceObj, 'attributes', 'resource') : {};
+    for (const perScope of list(perResource, names.scopes, names.resources))
+      for (const record of list(perScope, names.records, names.scopes)) yield [record, resource];
+  }
 }
 
 /** Every span of an ExportTraceServiceRequest, with its resource's attributes. */
 export function readTraceExport(body: unknown): OtlpSpan[] {
   const spans: OtlpSpan[] = [];
-  for (const resourceSpans of root(body, 'resourceSpans')) {
-    const resourceObj = field(resourceSpans, 'resource');
-    const resource = isObj(resourceObj) ? attributes(resourceObj, 'attributes', 'resource') : {};
-    for (const scopeSpans of list(resourceSpans, 'scopeSpans', 'resourceSpans')) {
-      for (const span of list(scopeSpans, 'spans', 'scopeSpans')) {
-        const where = 'span';
-        const status = field(span, 'status');
-        const startTimeMs = nanosToMs(span, 'startTimeUnixNano', where) ?? 0;
-        spans.push({
-          traceId: id(span, 'traceId', where),
-          spanId: id(span, 'spanId', where),
-          parentSpanId: id(span, 'parentSpanId', where),
-          name: text(span, 'name'),
-          startTimeMs,
-          endTimeMs: nanosToMs(span, 'endTimeUnixNano', where) ?? startTimeMs,
-          attributes: attributes(span, 'attributes', where),
-          resource,
-          status: isObj(status)
-            ? { code: integer(field(status, 'code')) ?? 0, message: text(status, 'message') }
-            : { code: 0, message: '' },
-        });
-      }
-    }
+  const nesting = { resources: 'resourceSpans', scopes: 'scopeSpans', records: 'spans' };
+  for (const [span, resource] of recordsOf(body, nesting)) {
+    const where = 'span';
+    const status = field(span, 'status');
+    const startTimeMs = nanosToMs(span, 'startTimeUnixNano', where) ?? 0;
+    spans.push({
+      traceId: id(span, 'traceId', where),
+      spanId: id(span, 'spanId', where),
+      parentSpanId: id(span, 'parentSpanId', where),
+      name: text(span, 'name'),
+      startTimeMs,
+      endTimeMs: nanosToMs(span, 'endTimeUnixNano', where) ?? startTimeMs,
+      attributes: attributes(span, 'attributes', where),
+      resource,
+      status: isObj(status)
+        ? { code: integer(field(status, 'code')) ?? 0, message: text(status, 'message') }
+        : { code: 0, message: '' },
+    });
   }
   return spans;
 }
@@ -141,23 +152,18 @@ export function readTraceExport(body: unknown): OtlpSpan[] {
 /** Every log record of an ExportLogsServiceRequest, with its resource's attributes. */
 export function readLogsExport(body: unknown): OtlpLogRecord[] {
   const records: OtlpLogRecord[] = [];
-  for (const resourceLogs of root(body, 'resourceLogs')) {
-    const resourceObj = field(resourceLogs, 'resource');
-    const resource = isObj(resourceObj) ? attributes(resourceObj, 'attributes', 'resource') : {};
-    for (const scopeLogs of list(resourceLogs, 'scopeLogs', 'resourceLogs')) {
-      for (const record of list(scopeLogs, 'logRecords', 'scopeLogs')) {
-        const where = 'logRecord';
-        records.push({
-          timeMs: nanosToMs(record, 'timeUnixNano', where),
-          observedTimeMs: nanosToMs(record, 'observedTimeUnixNano', where),
-          severityText: text(record, 'severityText'),
-          body: anyValue(field(record, 'body')),
-          eventName: text(record, 'eventName'),
-          attributes: attributes(record, 'attributes', where),
-          resource,
-        });
-      }
-    }
+  const nesting = { resources: 'resourceLogs', scopes: 'scopeLogs', records: 'logRecords' };
+  for (const [record, resource] of recordsOf(body, nesting)) {
+    const where = 'logRecord';
+    records.push({
+      timeMs: nanosToMs(record, 'timeUnixNano', where),
+      observedTimeMs: nanosToMs(record, 'observedTimeUnixNano', where),
+      severityText: text(record, 'severityText'),
+      body: anyValue(field(record, 'body')),
+      eventName: text(record, 'eventName'),
+      attributes: attributes(record, 'attributes', where),
+      resource,
+    });
   }
   return records;
 }
