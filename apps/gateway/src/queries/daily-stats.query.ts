@@ -1,16 +1,20 @@
 import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
 
-/** One project's figures for one UTC day (docs/kpis.md "Daily project stats"). */
-export interface DailyStats {
-  day: string;
-  sessions: number;
-  messages: number;
+/** Tokens and cost of a set of messages, as every project-level figure reports them. */
+export interface TokenFigures {
   tokens_in: number;
   tokens_out: number;
   tokens_cache_read: number;
   tokens_cache_write: number;
   total_tokens: number;
   cost_usd: number;
+}
+
+/** One project's figures for one UTC day (docs/kpis.md "Daily project stats"). */
+export interface DailyStats extends TokenFigures {
+  day: string;
+  sessions: number;
+  messages: number;
   tool_calls: number;
   tool_errors: number;
   /** calls whose latest status is completed or error */
@@ -21,14 +25,8 @@ export interface DailyStats {
 }
 
 /** Messages, tokens and cost of one agent or one model over a range of days. */
-export interface AgentModelFigures {
+export interface AgentModelFigures extends TokenFigures {
   messages: number;
-  tokens_in: number;
-  tokens_out: number;
-  tokens_cache_read: number;
-  tokens_cache_write: number;
-  total_tokens: number;
-  cost_usd: number;
 }
 
 type Range = {

@@ -1,5 +1,5 @@
 import { queryRows, type ClickHouseClient } from '@agentpulse/clickhouse';
-import type { DailyStatsQuery } from './daily-stats.query';
+import type { DailyStatsQuery, TokenFigures } from './daily-stats.query';
 import type { EndpointMonitoringQuery } from './endpoint-monitoring.query';
 import type { PipelinesQuery } from './pipelines.query';
 
@@ -7,14 +7,8 @@ import type { PipelinesQuery } from './pipelines.query';
  * The live `global` scope's summary (docs/kpis.md "Live global KPIs"): project totals over
  * every session, and the dashboard's headline figures relative to `at`.
  */
-export interface GlobalSummary {
+export interface GlobalSummary extends TokenFigures {
   sessions: number;
-  tokens_in: number;
-  tokens_out: number;
-  tokens_cache_read: number;
-  tokens_cache_write: number;
-  total_tokens: number;
-  cost_usd: number;
   messages_user: number;
   messages_assistant: number;
   /** sessions with an event in the last idle gap whose status is not completed or error */
